@@ -15,3 +15,7 @@ class UBAWarning(UserWarning):
 
 class TimezoneWarning(UBAWarning):
     """Timestamps without a UTC offset were read as UTC."""
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter of a ``uba`` function or estimator has an invalid type or value."""

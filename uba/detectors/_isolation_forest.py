@@ -7,6 +7,8 @@ from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.ensemble import IsolationForest
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from uba.exceptions import InvalidParameterError
+
 
 def signed_log1p(X):
     """Return ``sign(X) * log1p(|X|)``, which compresses heavy-tailed counts.
@@ -261,7 +263,7 @@ class IsolationForestDetector(OutlierMixin, BaseEstimator):
         for name in ("log_scale", "extrapolate"):
             value = getattr(self, name)
             if not isinstance(value, (bool, np.bool_)):
-                raise ValueError(
+                raise InvalidParameterError(
                     f"The '{name}' parameter of IsolationForestDetector must be a bool, "
                     f"got {value!r}."
                 )
@@ -283,7 +285,7 @@ def _average_path_length(n_samples):
 
 def _check_int(name, value, *, minimum):
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(
+        raise InvalidParameterError(
             f"The '{name}' parameter of IsolationForestDetector must be an int >= "
             f"{minimum}, got {value!r}."
         )
@@ -296,7 +298,7 @@ def _check_max_samples(value):
         return
     if isinstance(value, Real) and not isinstance(value, Integral) and 0 < value <= 1:
         return
-    raise ValueError(
+    raise InvalidParameterError(
         f"The 'max_samples' parameter of IsolationForestDetector must be 'auto', an "
         f"int >= 1 or a float in (0, 1], got {value!r}."
     )
@@ -307,7 +309,7 @@ def _check_contamination(value):
         return
     if isinstance(value, Real) and not isinstance(value, bool) and 0 < value <= 0.5:
         return
-    raise ValueError(
+    raise InvalidParameterError(
         f"The 'contamination' parameter of IsolationForestDetector must be 'auto' or a "
         f"float in (0, 0.5], got {value!r}."
     )
@@ -318,7 +320,7 @@ def _check_max_features(value):
         return
     if isinstance(value, Real) and not isinstance(value, Integral) and 0 < value <= 1:
         return
-    raise ValueError(
+    raise InvalidParameterError(
         f"The 'max_features' parameter of IsolationForestDetector must be an int >= 1 "
         f"or a float in (0, 1], got {value!r}."
     )

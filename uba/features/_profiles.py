@@ -211,11 +211,15 @@ def _count_features(group, n_groups, hour, flags):
         "page_views": views,
         "off_hours_share": _share(_count_per_group(group, n_groups, off_hours), views),
         "night_share": _share(_count_per_group(group, n_groups, night), views),
-        "rest_share": _share(_count_per_group(group, n_groups, flags["rest_view"]), views),
+        "rest_share": _share(
+            _count_per_group(group, n_groups, flags["rest_view"]), views
+        ),
         "non_browser_share": _share(
             _count_per_group(group, n_groups, flags["non_browser"]), requests
         ),
-        "error_share": _share(_count_per_group(group, n_groups, flags["error"]), requests),
+        "error_share": _share(
+            _count_per_group(group, n_groups, flags["error"]), requests
+        ),
         "exports": _count_per_group(group, n_groups, flags["export"]),
         "space_exports": _count_per_group(group, n_groups, flags["space_export"]),
         "attachment_downloads": _count_per_group(

@@ -26,7 +26,7 @@ def is_browser_user_agent(user_agent: str | None) -> bool:
 
     A missing value (``None`` or ``"-"``) is not a browser: browsers always send one.
     """
-    if user_agent is None or user_agent == "-" or user_agent != user_agent:
+    if pd.isna(user_agent) or user_agent == "-":
         return False
     if _NON_BROWSER.search(user_agent):
         return False

@@ -1,0 +1,262 @@
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+import uba
+from uba.detectors import IsolationForestDetector
+from uba.exceptions import ModelMismatchError
+from uba.features import FEATURE_NAMES
+from uba.scoring import load_model, rank_users, save_model, train_model
+
+
+def make_profiles(seed, n_users=40, days=14, start="2026-03-02"):
+    """Return ordinary user-day profiles: Poisson counts, small shares."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, periods=days, freq="D")
+    rows = []
+    for user in range(n_users):
+        base = rng.uniform(10, 40)
+        for date in dates:
+            features = {name: 0.0 for name in FEATURE_NAMES}
+            views = float(rng.poisson(base))
+            features.update(
+                requests=views + rng.poisson(5),
+                page_views=views,
+                distinct_pages=max(views - rng.poisson(3), 0),
+                max_pages_per_hour=float(rng.poisson(base / 4) + 1),
+                mean_pages_per_active_hour=base / 6,
+                active_hours=float(rng.integers(4, 9)),
+                distinct_spaces=float(rng.integers(1, 4)),
+                space_entropy=rng.uniform(0, 1.5),
+                off_hours_share=rng.uniform(0, 0.05),
+                weekend=float(date.day_of_week >= 5),
+                searches=float(rng.poisson(2)),
+            )
+            rows.append({"user": f"user{user:02d}", "date": date, **features})
+    return pd.DataFrame(rows)
+
+
+def add_crawler_day(profiles, user, date):
+    crawl = {name: 0.0 for name in FEATURE_NAMES}
+    crawl.update(
+        requests=1500.0,
+        page_views=1480.0,
+        distinct_pages=1470.0,
+        max_pages_per_hour=900.0,
+        mean_pages_per_active_hour=740.0,
+        active_hours=2.0,
+        distinct_spaces=12.0,
+        space_entropy=3.4,
+        rest_share=1.0,
+        non_browser_share=1.0,
+    )
+    date = pd.Timestamp(date)
+    row = pd.DataFrame([{"user": user, "date": date, **crawl}])
+    others = profiles[(profiles["user"] != user) | (profiles["date"] != date)]
+    return pd.concat([others, row], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    profiles = make_profiles(0)
+    return profiles, train_model(profiles, detector=IsolationForestDetector(n_estimators=100))
+
+
+def test_train_records_metadata(trained):
+    profiles, model = trained
+
+    assert model.feature_names == FEATURE_NAMES
+    assert model.metadata["n_user_days"] == len(profiles)
+    assert model.metadata["n_users"] == 40
+    assert model.metadata["training_start"] == "2026-03-02"
+    assert model.metadata["training_end"] == "2026-03-15"
+    assert model.metadata["uba_version"] == uba.__version__
+    assert set(model.metadata["usual_values"]) == set(FEATURE_NAMES)
+
+
+def test_train_period_selects_days():
+    profiles = make_profiles(1, n_users=5)
+
+    model = train_model(profiles, start="2026-03-04", end="2026-03-06")
+
+    assert model.metadata["n_user_days"] == 15
+    assert model.metadata["training_start"] == "2026-03-04"
+    assert model.metadata["training_end"] == "2026-03-06"
+
+
+def test_train_empty_period_rejected():
+    with pytest.raises(ValueError, match="No user-day profiles"):
+        train_model(make_profiles(1, n_users=2), start="2030-01-01")
+
+
+def test_save_load_round_trip(trained, tmp_path):
+    profiles, model = trained
+    path = tmp_path / "models" / "model.joblib"
+
+    save_model(model, path)
+    loaded = load_model(path)
+
+    assert loaded.metadata == model.metadata
+    assert loaded.feature_names == model.feature_names
+    assert np.array_equal(loaded.score(profiles), model.score(profiles))
+
+
+def test_load_other_features_is_clear_error(trained, tmp_path):
+    _, model = trained
+    path = tmp_path / "model.joblib"
+    save_model(model, path)
+    payload = joblib.load(path)
+    payload["feature_names"] = [*payload["feature_names"][:-1], "printer_jobs"]
+    joblib.dump(payload, path)
+
+    with pytest.raises(ModelMismatchError, match="printer_jobs") as caught:
+        load_model(path)
+
+    assert "uba train" in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_load_reordered_features_rejected(trained, tmp_path):
+    _, model = trained
+    path = tmp_path / "model.joblib"
+    save_model(model, path)
+    payload = joblib.load(path)
+    payload["feature_names"] = list(reversed(payload["feature_names"]))
+    joblib.dump(payload, path)
+
+    with pytest.raises(ModelMismatchError, match="another order"):
+        load_model(path)
+
+
+def test_load_foreign_file_rejected(tmp_path):
+    path = tmp_path / "not-a-model.joblib"
+    path.write_text("hello")
+
+    with pytest.raises(ModelMismatchError, match="not a readable uba model"):
+        load_model(path)
+
+
+def test_load_foreign_pickle_rejected(tmp_path):
+    path = tmp_path / "dict.joblib"
+    joblib.dump({"weights": [1, 2]}, path)
+
+    with pytest.raises(ModelMismatchError, match="not a uba model"):
+        load_model(path)
+
+
+def test_load_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nowhere.joblib"):
+        load_model(tmp_path / "nowhere.joblib")
+
+
+def test_load_other_version_warns(trained, tmp_path):
+    _, model = trained
+    path = tmp_path / "model.joblib"
+    save_model(model, path)
+    payload = joblib.load(path)
+    payload["metadata"]["uba_version"] = "0.0.1"
+    joblib.dump(payload, path)
+
+    with pytest.warns(uba.exceptions.UBAWarning, match="0.0.1"):
+        load_model(path)
+
+
+def test_crawler_ranks_first_with_reasons(trained):
+    profiles, model = trained
+    day = profiles["date"].max()
+    scored = add_crawler_day(profiles, "user07", day)
+
+    ranking = rank_users(scored, model)
+
+    top = ranking.iloc[0]
+    assert top["user"] == "user07"
+    assert top["rank"] == 1
+    assert top["usual_from"] == "own history"
+    assert top["history_days"] == 13
+    assert top["reason_1"] in FEATURE_NAMES
+    assert top["reason_1_effect"] > 0
+    assert top["reason_1_value"] > top["reason_1_usual"] or top["reason_1"] == "active_hours"
+    assert top["reason_1"] in top["reasons"]
+
+
+def test_ranking_has_one_row_per_active_user(trained):
+    profiles, model = trained
+
+    ranking = rank_users(profiles, model, date="2026-03-10")
+
+    assert len(ranking) == 40
+    assert ranking["rank"].tolist() == list(range(1, 41))
+    assert ranking["score"].is_monotonic_decreasing
+    assert (ranking["date"] == "2026-03-10").all()
+    assert list(ranking.columns[:4]) == ["rank", "user", "date", "score"]
+
+
+def test_reasons_use_user_usual_value(trained):
+    profiles, model = trained
+    day = profiles["date"].max()
+    scored = add_crawler_day(profiles, "user03", day)
+    history = profiles[(profiles["user"] == "user03") & (profiles["date"] < day)]
+
+    top = rank_users(scored, model).iloc[0]
+
+    for k in (1, 2, 3):
+        name = top[f"reason_{k}"]
+        if name is None:
+            continue
+        assert top[f"reason_{k}_usual"] == pytest.approx(history[name].median())
+
+
+def test_new_user_compared_with_organisation(trained):
+    profiles, model = trained
+    scored = add_crawler_day(profiles, "stranger", profiles["date"].max())
+
+    top = rank_users(scored, model).iloc[0]
+
+    assert top["user"] == "stranger"
+    assert top["usual_from"] == "organisation"
+    assert top["history_days"] == 0
+    usual = model.metadata["usual_values"][top["reason_1"]]
+    assert top["reason_1_usual"] == pytest.approx(usual)
+
+
+def test_top_limits_rows(trained):
+    profiles, model = trained
+
+    assert len(rank_users(profiles, model, top=5)) == 5
+
+
+def test_score_independent_of_other_users(trained):
+    profiles, model = trained
+    day = profiles["date"].max()
+    scored = add_crawler_day(profiles, "user07", day)
+    fewer = scored[(scored["date"] < day) | scored["user"].isin(["user07", "user01"])]
+
+    full = rank_users(scored, model).set_index("user")["score"]
+    small = rank_users(fewer, model).set_index("user")["score"]
+
+    assert small["user07"] == full["user07"]
+    assert small["user01"] == full["user01"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"date": "2031-01-01"}, "No user was active on 2031-01-01"),
+        ({"date": "yesterday-ish"}, "Invalid date"),
+        ({"top": 0}, "top must be"),
+        ({"history_days": 0}, "history_days must be at least 1"),
+    ],
+)
+def test_rank_arguments_checked(trained, kwargs, message):
+    profiles, model = trained
+
+    with pytest.raises(ValueError, match=message):
+        rank_users(profiles, model, **kwargs)
+
+
+def test_profiles_missing_feature_rejected(trained):
+    profiles, model = trained
+
+    with pytest.raises(ModelMismatchError, match="space_entropy"):
+        rank_users(profiles.drop(columns="space_entropy"), model)

@@ -1,0 +1,205 @@
+"""Rank the users active on one day by how anomalous their profile is, with reasons."""
+
+import numpy as np
+import pandas as pd
+
+from uba.exceptions import InvalidParameterError
+from uba.features import FEATURES_BY_NAME
+
+N_REASONS = 3
+DEFAULT_HISTORY_DAYS = 28
+
+
+def rank_users(
+    profiles, model, *, date=None, top=None, history_days=DEFAULT_HISTORY_DAYS
+):
+    """Rank the users active on one day, most anomalous first, with their reasons.
+
+    Parameters
+    ----------
+    profiles : pandas.DataFrame
+        User-day profiles from :func:`uba.build_profiles`. Rows of earlier days are the
+        users' history.
+    model : ProfileModel
+        A trained model from :func:`uba.train_model` or :func:`uba.load_model`.
+    date : str, date or None, default=None
+        The local day to rank. None means the last day in ``profiles``.
+    top : int or None, default=None
+        Keep only the ``top`` best-ranked users. None keeps every active user.
+    history_days : int, default=28
+        Days before ``date`` whose profiles give a user's usual values.
+
+    Returns
+    -------
+    ranking : pandas.DataFrame
+        One row per user active on ``date``, best rank first, with the columns
+        ``rank`` (1 is the most anomalous), ``user``, ``date``, ``score`` (the model's
+        anomaly score, higher is more anomalous; for the default isolation forest a
+        value in (0, 1] where values well below 0.5 are ordinary), ``usual_from``
+        (``"own history"`` or ``"organisation"``), ``history_days`` (days of the
+        user's own history found), ``reasons`` (a readable summary), then for
+        ``k`` in 1..3: ``reason_k`` (feature name), ``reason_k_value`` (the day's
+        value), ``reason_k_usual`` (the usual value) and ``reason_k_effect`` (how much
+        the score drops when only this feature is set to its usual value).
+
+    Notes
+    -----
+    A reason is a feature whose replacement by the user's usual value lowers the score
+    the most. The usual value is the median of the user's own profiles in the
+    ``history_days`` before ``date``; a user with no such history is compared with the
+    organisation's median from the model's training data, and ``usual_from`` says
+    which. Features that do not raise the score are not listed, so a row may have
+    fewer than three reasons.
+    """
+    day = _resolve_day(profiles, date)
+    _check_top(top)
+
+    today = profiles.loc[profiles["date"] == day].reset_index(drop=True)
+    X = model.feature_matrix(today)
+    history = _history(profiles, day, history_days)
+    usual, history_counts = _usual_values(today, history, model)
+
+    scores = model.score_matrix(X)
+    effects = _reason_effects(model, X, usual.to_numpy(dtype="float64"), scores)
+
+    ranking = pd.DataFrame(
+        {
+            "user": today["user"].astype("str").to_numpy(),
+            "date": day.date().isoformat(),
+            "score": scores,
+            "usual_from": np.where(history_counts > 0, "own history", "organisation"),
+            "history_days": history_counts,
+        }
+    )
+    ranking = _add_reasons(ranking, model.feature_names, X, usual, effects)
+
+    ranking = ranking.sort_values(["score", "user"], ascending=[False, True])
+    ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
+    ranking = ranking.reset_index(drop=True)
+
+    if top is not None:
+        ranking = ranking.head(top)
+    return ranking
+
+
+def _resolve_day(profiles, date):
+    if len(profiles) == 0:
+        raise ValueError("No user-day profiles to rank: the logs held no named user.")
+
+    if date is None:
+        return profiles["date"].max()
+
+    try:
+        day = pd.Timestamp(date).normalize()
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Invalid date {date!r}; use the form YYYY-MM-DD.") from error
+
+    known = profiles["date"]
+    if not (known == day).any():
+        first = known.min().date().isoformat()
+        last = known.max().date().isoformat()
+        raise ValueError(
+            f"No user was active on {day.date().isoformat()}; the logs cover "
+            f"{first} to {last}."
+        )
+    return day
+
+
+def _check_top(top):
+    if top is None:
+        return
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        raise InvalidParameterError(
+            f"top must be a positive whole number, got {top!r}."
+        )
+
+
+def _history(profiles, day, history_days):
+    if isinstance(history_days, bool) or not isinstance(
+        history_days, (int, np.integer)
+    ):
+        raise InvalidParameterError(
+            f"history_days must be a whole number, got {history_days!r}."
+        )
+    if history_days < 1:
+        raise ValueError(f"history_days must be at least 1, got {history_days}.")
+
+    window_start = day - pd.Timedelta(days=history_days)
+    in_window = (profiles["date"] >= window_start) & (profiles["date"] < day)
+    return profiles.loc[in_window]
+
+
+def _usual_values(today, history, model):
+    """Return each active user's usual feature values and their days of history."""
+    names = list(model.feature_names)
+    own = history.groupby(history["user"].astype("str"))[names].median()
+    counts = history.groupby(history["user"].astype("str")).size()
+
+    users = today["user"].astype("str")
+    usual = own.reindex(users.to_numpy())
+    history_counts = counts.reindex(users.to_numpy()).fillna(0).astype("int64")
+
+    fallback = model.usual_values
+    usual = usual.fillna(fallback)
+    return usual.reset_index(drop=True), history_counts.to_numpy()
+
+
+def _reason_effects(model, X, usual, scores):
+    """Return the score drop of each row when each feature is set to its usual value."""
+    n_rows, n_features = X.shape
+
+    # One counterfactual row per (row, feature), scored in a single batch.
+    counterfactual = np.repeat(X, n_features, axis=0)
+    feature_index = np.tile(np.arange(n_features), n_rows)
+    row_index = np.repeat(np.arange(n_rows), n_features)
+    counterfactual[np.arange(len(counterfactual)), feature_index] = usual[
+        row_index, feature_index
+    ]
+
+    counterfactual_scores = model.score_matrix(counterfactual).reshape(
+        n_rows, n_features
+    )
+    return scores[:, np.newaxis] - counterfactual_scores
+
+
+def _add_reasons(ranking, feature_names, X, usual, effects):
+    order = np.argsort(-effects, axis=1, kind="stable")[:, :N_REASONS]
+    rows = np.arange(len(X))[:, np.newaxis]
+    top_effects = effects[rows, order]
+    has_reason = top_effects > 0
+
+    names = np.asarray(feature_names, dtype=object)[order]
+    values = X[rows, order]
+    usual_values = usual.to_numpy(dtype="float64")[rows, order]
+
+    summaries = []
+    for row in range(len(X)):
+        parts = [
+            _describe(names[row, k], values[row, k], usual_values[row, k])
+            for k in range(order.shape[1])
+            if has_reason[row, k]
+        ]
+        summaries.append("; ".join(parts))
+    ranking["reasons"] = summaries
+
+    for k in range(order.shape[1]):
+        label = f"reason_{k + 1}"
+        present = has_reason[:, k]
+        ranking[label] = np.where(present, names[:, k], None)
+        ranking[f"{label}_value"] = np.where(present, values[:, k], np.nan)
+        ranking[f"{label}_usual"] = np.where(present, usual_values[:, k], np.nan)
+        ranking[f"{label}_effect"] = np.where(present, top_effects[:, k], np.nan)
+    return ranking
+
+
+def _describe(name, value, usual):
+    unit = FEATURES_BY_NAME[name].unit if name in FEATURES_BY_NAME else ""
+    return f"{name} {_format_value(value, unit)} (usual {_format_value(usual, unit)})"
+
+
+def _format_value(value, unit):
+    if unit == "fraction":
+        return f"{value:.0%}"
+    if unit in ("bits", "views per hour") or value != round(value):
+        return f"{value:.1f}"
+    return f"{value:.0f}"
