@@ -189,7 +189,7 @@ def test_ranking_has_one_row_per_active_user(trained):
     assert ranking["rank"].tolist() == list(range(1, 41))
     assert ranking["score"].is_monotonic_decreasing
     assert (ranking["date"] == "2026-03-10").all()
-    assert list(ranking.columns[:4]) == ["rank", "user", "date", "score"]
+    assert list(ranking.columns[:4]) == ["rank", "user", "score", "date"]
 
 
 def test_reasons_use_user_usual_value(trained):
@@ -260,3 +260,18 @@ def test_profiles_missing_feature_rejected(trained):
 
     with pytest.raises(ModelMismatchError, match="space_entropy"):
         rank_users(profiles.drop(columns="space_entropy"), model)
+
+
+def test_usual_day_has_no_reasons():
+    dates = pd.date_range("2026-03-02", periods=10, freq="D")
+    rows = []
+    for user in range(30):
+        features = {name: float(user % 7) for name in FEATURE_NAMES}
+        rows += [{"user": f"user{user:02d}", "date": date, **features} for date in dates]
+    profiles = pd.DataFrame(rows)
+    model = train_model(profiles, detector=IsolationForestDetector(n_estimators=50))
+
+    ranking = rank_users(profiles, model)
+
+    assert (ranking["reasons"] == "no single feature stands out from the usual values").all()
+    assert ranking["reason_1"].isna().all()

@@ -182,6 +182,15 @@ DOWNLOADS_AND_EXPORTS = [
     ("GET", "/download/thumbnails/65601/diagram.png", "background", None, 65601),
     (
         "GET",
+        "/download/attachments/65601/diagram.png?version=1&api=v2",
+        "background",
+        None,
+        65601,
+    ),
+    ("GET", "/download/attachments/65601/Photo.JPEG", "background", None, 65601),
+    ("GET", "/download/attachments/65601/notes.png.zip", "attachment_download", None, 65601),
+    (
+        "GET",
         "/spaces/flyingpdf/pdfpageexport.action?pageId=65601",
         "export",
         None,

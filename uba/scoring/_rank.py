@@ -9,6 +9,11 @@ from uba.features import FEATURES_BY_NAME
 N_REASONS = 3
 DEFAULT_HISTORY_DAYS = 28
 
+# Score drops below this are too small to call a reason. For the default detector the
+# score lies in (0, 1] and ordinary users of a day differ by about 0.01 to 0.1.
+MIN_EFFECT = 0.005
+NO_REASON_TEXT = "no single feature stands out from the usual values"
+
 
 def rank_users(
     profiles, model, *, date=None, top=None, history_days=DEFAULT_HISTORY_DAYS
@@ -33,9 +38,9 @@ def rank_users(
     -------
     ranking : pandas.DataFrame
         One row per user active on ``date``, best rank first, with the columns
-        ``rank`` (1 is the most anomalous), ``user``, ``date``, ``score`` (the model's
-        anomaly score, higher is more anomalous; for the default isolation forest a
-        value in (0, 1] where values well below 0.5 are ordinary), ``usual_from``
+        ``rank`` (1 is the most anomalous), ``user``, ``score`` (the model's anomaly
+        score, higher is more anomalous; for the default isolation forest a value in
+        (0, 1] where values well below 0.5 are ordinary), ``date``, ``usual_from``
         (``"own history"`` or ``"organisation"``), ``history_days`` (days of the
         user's own history found), ``reasons`` (a readable summary), then for
         ``k`` in 1..3: ``reason_k`` (feature name), ``reason_k_value`` (the day's
@@ -48,8 +53,8 @@ def rank_users(
     the most. The usual value is the median of the user's own profiles in the
     ``history_days`` before ``date``; a user with no such history is compared with the
     organisation's median from the model's training data, and ``usual_from`` says
-    which. Features that do not raise the score are not listed, so a row may have
-    fewer than three reasons.
+    which. Features that raise the score by less than 0.005 are not listed, so a row
+    may have fewer than three reasons; with none, ``reasons`` says so.
     """
     day = _resolve_day(profiles, date)
     _check_top(top)
@@ -65,8 +70,8 @@ def rank_users(
     ranking = pd.DataFrame(
         {
             "user": today["user"].astype("str").to_numpy(),
-            "date": day.date().isoformat(),
             "score": scores,
+            "date": day.date().isoformat(),
             "usual_from": np.where(history_counts > 0, "own history", "organisation"),
             "history_days": history_counts,
         }
@@ -166,7 +171,7 @@ def _add_reasons(ranking, feature_names, X, usual, effects):
     order = np.argsort(-effects, axis=1, kind="stable")[:, :N_REASONS]
     rows = np.arange(len(X))[:, np.newaxis]
     top_effects = effects[rows, order]
-    has_reason = top_effects > 0
+    has_reason = top_effects >= MIN_EFFECT
 
     names = np.asarray(feature_names, dtype=object)[order]
     values = X[rows, order]
@@ -179,7 +184,7 @@ def _add_reasons(ranking, feature_names, X, usual, effects):
             for k in range(order.shape[1])
             if has_reason[row, k]
         ]
-        summaries.append("; ".join(parts))
+        summaries.append("; ".join(parts) if parts else NO_REASON_TEXT)
     ranking["reasons"] = summaries
 
     for k in range(order.shape[1]):

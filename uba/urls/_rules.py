@@ -187,6 +187,11 @@ _KEY = r"(?P<key>[^/]+)"
 _ID = r"(?P<id>[0-9]+)"
 _DATE = r"[0-9]{4}/[0-9]{2}/[0-9]{2}"
 _REST = r"(?:/.*)?$"
+# File suffixes of images that pages embed, in either letter case.
+_IMAGE_SUFFIX = (
+    r"\.(?:[Pp][Nn][Gg]|[Jj][Pp][Ee]?[Gg]|[Gg][Ii][Ff]|[Ss][Vv][Gg]|[Ww][Ee][Bb][Pp]"
+    r"|[Bb][Mm][Pp])"
+)
 _PAGE = ("pageId",)
 _SPACE = ("spaceKey", "key")
 _CLOUD_V2_CONTENT = (
@@ -354,6 +359,14 @@ RULES: tuple[Rule, ...] = (
     ),
     *_under(
         "download",
+        # Images shown inside a page are attachments too, and the browser fetches
+        # each of them whenever the page is viewed. Counting them as downloads would
+        # bury deliberate downloads under page views.
+        Rule(
+            "embedded_image",
+            rf"^/download/attachments/{_ID}/[^/]+{_IMAGE_SUFFIX}$",
+            "background",
+        ),
         Rule(
             "attachment",
             rf"^/download/attachments/{_ID}/.+$",

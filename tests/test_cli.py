@@ -1,0 +1,200 @@
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from uba.cli import main
+from uba.simulate import simulate_organisation
+
+REPO = Path(__file__).parents[1]
+BUNDLED_DATA = REPO / "data"
+BUNDLED_MODEL = REPO / "models" / "confluence-default.joblib"
+
+STOCK_LINE = (
+    "[03/Mar/2025:09:14:02 +0100] jdoe http-nio-8090-exec-12 203.0.113.17 GET "
+    "/display/ENG/Release+Checklist HTTP/1.1 200 311ms 48211 - Mozilla/5.0 (X11)\n"
+)
+
+
+def run_cli(capsys, *arguments):
+    """Run the command line in this process; return (exit status, stdout, stderr)."""
+    try:
+        status = main([str(argument) for argument in arguments])
+    except SystemExit as stop:
+        status = stop.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def organisation(tmp_path_factory):
+    """A small simulated organisation unlike the bundled one, and a model trained on it."""
+    folder = tmp_path_factory.mktemp("org")
+    result = simulate_organisation(folder, n_users=40, days=19, seed=101)
+    model = folder / "model.joblib"
+    status = main(["train", str(folder), "--model", str(model), "--end", "2026-03-15", "-q"])
+    assert status == 0
+    return folder, model, result.labels
+
+
+def test_bundled_model_ranks_bundled_crawler_first(capsys, tmp_path):
+    output = tmp_path / "ranking.csv"
+    labels = pd.read_csv(BUNDLED_DATA / "labels.csv")
+    crawl = labels[labels["scenario"] == "rest_crawl"].iloc[0]
+
+    status, _, err = run_cli(
+        capsys, "score", BUNDLED_DATA, "--model", BUNDLED_MODEL, "--output", output
+    )
+
+    assert status == 0, err
+    ranking = pd.read_csv(output)
+    assert list(ranking.columns[:3]) == ["rank", "user", "score"]
+    assert ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
+    assert ranking.loc[0, "user"] == crawl["user"]
+    assert (ranking["date"] == crawl["date"]).all()
+
+
+def test_every_injected_attack_ranks_first_on_its_day(capsys, organisation, tmp_path):
+    folder, model, labels = organisation
+
+    for attack in labels.itertuples():
+        output = tmp_path / f"{attack.date}.csv"
+        status, _, err = run_cli(
+            capsys,
+            "score", folder, "--model", model, "--date", attack.date, "--output", output,
+        )
+        assert status == 0, err
+        ranking = pd.read_csv(output)
+        assert ranking.loc[0, "user"] == attack.user, attack.scenario
+
+
+def test_table_output_without_file(capsys, organisation):
+    folder, model, _ = organisation
+
+    status, out, _ = run_cli(capsys, "score", folder, "--model", model, "--top", "3", "-q")
+
+    assert status == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("Users active on 2026-03-20")
+    assert lines[1].split()[:3] == ["rank", "user", "score"]
+    assert len(lines) == 5
+
+
+def test_json_and_parquet_outputs(capsys, organisation, tmp_path):
+    folder, model, _ = organisation
+
+    for suffix in (".json", ".parquet"):
+        output = tmp_path / f"ranking{suffix}"
+        status, _, err = run_cli(
+            capsys, "score", folder, "--model", model, "--top", "4", "--output", output
+        )
+        assert status == 0, err
+        if suffix == ".json":
+            ranking = pd.DataFrame(json.loads(output.read_text()))
+        else:
+            ranking = pd.read_parquet(output)
+        assert ranking["rank"].tolist() == [1, 2, 3, 4]
+
+
+def test_train_logs_summary(capsys, tmp_path):
+    log = tmp_path / "conf_access_log.2025-03-03.log"
+    log.write_text(STOCK_LINE * 3)
+    model = tmp_path / "model.joblib"
+
+    status, _, err = run_cli(capsys, "train", log, "--model", model)
+
+    assert status == 0
+    assert model.is_file()
+    assert "Trained on 1 user-days of 1 users from 2025-03-03 to 2025-03-03" in err
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["score", "{missing}", "--model", "{model}"], "log path not found"),
+        (["score", "{log}", "--model", "{missing}"], "Model file not found"),
+        (["score", "{log}", "--model", "{model}", "--date", "2031-02-03"], "No user was active"),
+        (["score", "{log}", "--model", "{model}", "--date", "soon"], "Invalid date"),
+        (["score", "{log}", "--model", "{model}", "--output", "{tmp}/out.xlsx"], "unknown suffix"),
+        (["score", "{garbage}", "--model", "{model}"], "no line matches"),
+        (["score", "{log}", "--model", "{garbage}"], "not a readable uba model"),
+        (["train", "{log}", "--model", "{tmp}/m.joblib", "--start", "2031-01-01"], "No user-day"),
+        (["score", "{log}", "--model", "{model}", "--timezone", "Mars/Olympus"], "IANA"),
+        (["score", "{bad_line}", "--model", "{model}", "--strict"], "line 2"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
+    log = tmp_path / "conf_access_log.2025-03-03.log"
+    log.write_text(STOCK_LINE)
+    bad_line = tmp_path / "conf_access_log.2025-03-04.log"
+    bad_line.write_text(STOCK_LINE + "this is not an access-log line\n")
+    garbage = tmp_path / "notes.txt"
+    garbage.write_text("hello\nworld\n")
+    model = tmp_path / "model.joblib"
+    assert main(["train", str(log), "--model", str(model), "-q"]) == 0
+    capsys.readouterr()
+    names = {
+        "log": log,
+        "bad_line": bad_line,
+        "garbage": garbage,
+        "model": model,
+        "missing": tmp_path / "missing.log",
+        "tmp": tmp_path,
+    }
+
+    status, _, err = run_cli(capsys, *[part.format(**names) for part in arguments])
+
+    assert status == 2
+    error_lines = [line for line in err.splitlines() if line.startswith("uba: error:")]
+    assert len(error_lines) == 1
+    assert message in error_lines[0]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["score"],
+        ["score", "x.log"],
+        ["score", "x.log", "--model", "m.joblib", "--top", "0"],
+        ["score", "x.log", "--model", "m.joblib", "--format", "apache"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_exit_2(capsys, arguments):
+    status, _, err = run_cli(capsys, *arguments)
+
+    assert status == 2
+    assert "usage: uba" in err
+
+
+def test_help_names_units(capsys):
+    status, out, _ = run_cli(capsys, "score", "--help")
+
+    assert status == 0
+    assert "--duration-unit" in out
+    assert "IANA time zone" in out
+    assert ".csv, .json or .parquet" in out
+
+
+def test_simulate_writes_logs_and_labels(capsys, tmp_path):
+    status, _, err = run_cli(capsys, "simulate", tmp_path, "--users", "12", "--days", "3")
+
+    assert status == 0, err
+    assert len(list(tmp_path.glob("conf_access_log.*.log.gz"))) == 3
+    assert (tmp_path / "labels.csv").is_file()
+    with gzip.open(next(tmp_path.glob("*.gz")), "rt") as log:
+        assert log.readline().startswith("[")
+
+
+def test_console_script_runs(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "uba", "--version"], capture_output=True, text=True
+    )
+
+    assert completed.returncode == 0
+    assert completed.stdout.startswith("uba ")

@@ -1,0 +1,5 @@
+import sys
+
+from uba.cli import main
+
+sys.exit(main())

@@ -1,0 +1,383 @@
+"""Command line: ``uba train``, ``uba score`` and ``uba simulate``.
+
+Exit status: 0 on success, 2 on invalid arguments or unreadable input (one line on
+stderr, no traceback), 1 on an unexpected internal error.
+"""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from uba._version import __version__
+from uba.exceptions import LogFormatError, ModelMismatchError
+
+logger = logging.getLogger("uba.cli")
+
+_FORMATS = ("auto", "stock", "proxy", "kb2015", "docker", "access_log_filter")
+_OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
+_TABLE_COLUMNS = ["rank", "user", "score", "usual_from", "reasons"]
+
+# Errors caused by the user's input rather than by a bug in uba.
+_INPUT_ERRORS = (
+    FileNotFoundError,
+    IsADirectoryError,
+    PermissionError,
+    LogFormatError,
+    ModelMismatchError,
+    ValueError,
+    OSError,
+)
+
+
+class _UsageError(Exception):
+    """An argument combination that argparse cannot check on its own."""
+
+
+def main(argv=None):
+    """Run the ``uba`` command line and return its exit status."""
+    parser = _build_parser()
+    arguments = parser.parse_args(argv)
+    _configure_logging(arguments.verbose, arguments.quiet)
+
+    try:
+        arguments.handler(arguments)
+    except _UsageError as error:
+        parser.exit(2, f"uba: error: {error}\n")
+    except _INPUT_ERRORS as error:
+        if arguments.debug:
+            raise
+        parser.exit(2, f"uba: error: {_one_line(error)}\n")
+    except KeyboardInterrupt:
+        parser.exit(130, "uba: interrupted\n")
+    except Exception as error:
+        if arguments.debug:
+            raise
+        parser.exit(
+            1,
+            f"uba: internal error: {type(error).__name__}: {_one_line(error)} "
+            f"(run again with --debug for the traceback)\n",
+        )
+    return 0
+
+
+def _one_line(error):
+    text = str(error) or type(error).__name__
+    return " ".join(text.split())
+
+
+def _configure_logging(verbose, quiet):
+    """Send the ``uba`` loggers' records to the current stderr, once per run."""
+    level = logging.INFO
+    if verbose:
+        level = logging.DEBUG
+    elif quiet:
+        level = logging.WARNING
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    package_logger = logging.getLogger("uba")
+    for old in [h for h in package_logger.handlers if getattr(h, "_uba_cli", False)]:
+        package_logger.removeHandler(old)
+    handler._uba_cli = True
+    package_logger.addHandler(handler)
+    package_logger.setLevel(level)
+    package_logger.propagate = False
+
+    # Warnings from the library (for example a missing time zone) go to the same
+    # stream as one log line each.
+    logging.captureWarnings(True)
+    warnings_logger = logging.getLogger("py.warnings")
+    for old in [h for h in warnings_logger.handlers if getattr(h, "_uba_cli", False)]:
+        warnings_logger.removeHandler(old)
+    warnings_logger.addHandler(handler)
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(
+        prog="uba",
+        description=(
+            "Find the accounts that mine a Confluence wiki: read access logs, build "
+            "one behaviour profile per user and day, and rank users by how anomalous "
+            "their day was."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"uba {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    train = commands.add_parser(
+        "train",
+        help="train a model on the user-days of access logs",
+        description="Train an anomaly detector on the user-day profiles of the logs.",
+    )
+    _add_log_arguments(train)
+    train.add_argument(
+        "--model", required=True, type=Path, help="file to write the model to (.joblib)"
+    )
+    train.add_argument(
+        "--start",
+        metavar="YYYY-MM-DD",
+        help="first local day to train on (default: first day)",
+    )
+    train.add_argument(
+        "--end",
+        metavar="YYYY-MM-DD",
+        help="last local day to train on (default: last day)",
+    )
+    train.set_defaults(handler=_run_train)
+
+    score = commands.add_parser(
+        "score",
+        help="rank the users active on one day",
+        description=(
+            "Rank the users active on one day, most anomalous first. Earlier days in "
+            "the given logs are the users' history."
+        ),
+    )
+    _add_log_arguments(score)
+    score.add_argument(
+        "--model", required=True, type=Path, help="model file from 'uba train'"
+    )
+    score.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="local day to rank (default: the last day in the logs)",
+    )
+    score.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the full ranking to FILE; the suffix sets the format: .csv, .json or "
+        ".parquet (default: print a table)",
+    )
+    score.add_argument(
+        "--top",
+        type=_positive_int,
+        metavar="N",
+        help="keep only the N most anomalous users",
+    )
+    score.set_defaults(handler=_run_score)
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="write the access logs of a simulated organisation",
+        description=(
+            "Write seeded, realistic Confluence access logs of a simulated organisation "
+            "with labelled attacks (labels.csv) and its users (users.csv)."
+        ),
+    )
+    simulate.add_argument(
+        "out_dir", type=Path, metavar="OUT_DIR", help="folder to write to"
+    )
+    simulate.add_argument(
+        "--users",
+        type=_positive_int,
+        default=100,
+        help="number of users (default: 100)",
+    )
+    simulate.add_argument(
+        "--days", type=_positive_int, default=19, help="number of days (default: 19)"
+    )
+    simulate.add_argument(
+        "--start",
+        default="2026-03-02",
+        metavar="YYYY-MM-DD",
+        help="first day (default: 2026-03-02)",
+    )
+    simulate.add_argument(
+        "--seed", type=int, default=0, help="random seed (default: 0)"
+    )
+    simulate.add_argument(
+        "--timezone",
+        default="America/New_York",
+        help="IANA time zone of the server (default: America/New_York)",
+    )
+    simulate.set_defaults(handler=_run_simulate)
+
+    for command in (train, score, simulate):
+        _add_common_arguments(command)
+    return parser
+
+
+def _add_log_arguments(parser):
+    parser.add_argument(
+        "logs",
+        nargs="+",
+        type=Path,
+        metavar="LOG_OR_DIR",
+        help="access-log files (plain or .gz) or folders holding them",
+    )
+    parser.add_argument(
+        "--format",
+        choices=_FORMATS,
+        default="auto",
+        help="log layout; 'auto' (default) detects it per file from its first lines",
+    )
+    parser.add_argument(
+        "--pattern",
+        help="Tomcat AccessLogValve pattern copied from server.xml, for a layout that "
+        "--format does not know",
+    )
+    parser.add_argument(
+        "--timezone",
+        help="IANA time zone of the server (e.g. Europe/Berlin), for "
+        "atlassian-confluence.log lines, which carry no UTC offset (default: UTC)",
+    )
+    parser.add_argument(
+        "--duration-unit",
+        choices=("ms", "us"),
+        default="ms",
+        help="unit of %%D in the logs: ms up to Tomcat 9, us on Tomcat 10 and later "
+        "(default: ms)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first line that cannot be parsed instead of counting it",
+    )
+
+
+def _add_common_arguments(parser):
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v", "--verbose", action="store_true", help="log debug messages"
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="log only warnings and errors"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error"
+    )
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _read_profiles(arguments):
+    from uba.features import build_profiles
+    from uba.io import read_events
+
+    events = read_events(
+        [str(path) for path in arguments.logs],
+        format=arguments.format,
+        pattern=arguments.pattern,
+        timezone=arguments.timezone,
+        strict=arguments.strict,
+        duration_unit=arguments.duration_unit,
+        progress=_progress_printer() if sys.stderr.isatty() else None,
+    )
+    profiles = build_profiles(events)
+    logger.info(
+        "Built %d user-day profiles of %d users; %d anonymous requests left out",
+        len(profiles),
+        profiles["user"].nunique(),
+        profiles.attrs.get("anonymous_requests", 0),
+    )
+    return profiles
+
+
+def _progress_printer():
+    def report(bytes_done, bytes_total, path):
+        if bytes_total:
+            share = min(bytes_done / bytes_total, 1.0)
+            sys.stderr.write(f"\rreading {Path(path).name}: {share:6.1%}")
+        if bytes_total and bytes_done >= bytes_total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+def _run_train(arguments):
+    from uba.scoring import save_model, train_model
+
+    profiles = _read_profiles(arguments)
+    model = train_model(profiles, start=arguments.start, end=arguments.end)
+    save_model(model, arguments.model)
+
+    meta = model.metadata
+    logger.info(
+        "Trained on %d user-days of %d users from %s to %s; saved to %s",
+        meta["n_user_days"],
+        meta["n_users"],
+        meta["training_start"],
+        meta["training_end"],
+        arguments.model,
+    )
+
+
+def _run_score(arguments):
+    from uba.scoring import load_model, rank_users
+
+    if arguments.output is not None and arguments.output.suffix not in _OUTPUT_SUFFIXES:
+        raise _UsageError(
+            f"--output {arguments.output}: unknown suffix "
+            f"{arguments.output.suffix or '(none)'}; use .csv, .json or .parquet"
+        )
+
+    model = load_model(arguments.model)
+    profiles = _read_profiles(arguments)
+    ranking = rank_users(profiles, model, date=arguments.date, top=arguments.top)
+
+    if arguments.output is None:
+        _print_table(ranking)
+    else:
+        _write_ranking(ranking, arguments.output)
+        logger.info("Wrote %d ranked users to %s", len(ranking), arguments.output)
+
+
+def _print_table(ranking):
+    if len(ranking) == 0:
+        sys.stdout.write("No active users on that day.\n")
+        return
+
+    day = ranking["date"].iloc[0]
+    table = ranking[_TABLE_COLUMNS].copy()
+    table["score"] = table["score"].map(lambda value: f"{value:.3f}")
+    with pd.option_context("display.max_colwidth", 200, "display.width", 250):
+        text = table.to_string(index=False)
+    sys.stdout.write(f"Users active on {day}, most anomalous first:\n{text}\n")
+
+
+def _write_ranking(ranking, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".csv":
+        ranking.to_csv(path, index=False)
+    elif path.suffix == ".json":
+        ranking.to_json(path, orient="records", indent=2)
+    else:
+        ranking.to_parquet(path, index=False)
+
+
+def _run_simulate(arguments):
+    from uba.simulate import simulate_organisation
+
+    result = simulate_organisation(
+        arguments.out_dir,
+        n_users=arguments.users,
+        start=arguments.start,
+        days=arguments.days,
+        timezone=arguments.timezone,
+        seed=arguments.seed,
+    )
+    logger.info(
+        "Wrote %d log files and %d labelled user-days to %s",
+        len(result.log_paths),
+        len(result.labels),
+        arguments.out_dir,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
