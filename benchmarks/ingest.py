@@ -104,10 +104,11 @@ def _request(kind, page, rng_values, pages):
     if kind == 3:
         return "GET", f"/rest/api/content?spaceKey={key}&type=page&start={a * 25}&limit=25"
     if kind == 4:
-        return "GET", (f"/download/attachments/{page_id}/report-{b}.pdf?version=1"
+        return "GET", (f"/download/attachments/{page_id}/report-{b % 3}.pdf?version=1"
                        f"&modificationDate=17{a:011d}&api=v2")
     if kind == 5:
-        return "GET", (f"/s/{b:08x}e4ed7ee22ffa8bcd9871aca1a-CDN/en_GB/9012/{a:04x}"
+        # A deployment serves a fixed set of web resources under a few build hashes.
+        return "GET", (f"/s/{b % 4:08x}e4ed7ee22ffa8bcd9871aca1a-CDN/en_GB/9012/{a % 60:04x}"
                        "/_/download/batch/confluence.web.resources:ajs/"
                        "confluence.web.resources:ajs.js?locale=en-GB")
     if kind == 6:

@@ -80,7 +80,12 @@ def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
 
     named = events["user"].notna().to_numpy()
     anonymous_requests = int((~named).sum())
-    events = events.loc[named]
+
+    # Copy only the columns the features read: the query strings and user agents of
+    # millions of events would double the memory for nothing.
+    events = events[list(_REQUIRED_COLUMNS)]
+    if anonymous_requests:
+        events = events.loc[named]
 
     if len(events) == 0:
         profiles = _empty_profiles()
@@ -136,9 +141,10 @@ def _aggregate(events):
     hour = second_of_day // 3_600
 
     # One group per (user, local day), numbered in order of user name then day.
-    users = events["user"].astype("str").to_numpy()
-    keys = pd.MultiIndex.from_arrays([users, local_day])
-    group, group_keys = pd.factorize(keys, sort=True)
+    user_rank, user_names = _ranked_users(events["user"])
+    first_day = local_day.min()
+    n_days = local_day.max() - first_day + 1
+    group, group_keys = pd.factorize(user_rank * n_days + (local_day - first_day), sort=True)
     n_groups = len(group_keys)
 
     flags = _event_flags(events)
@@ -146,8 +152,8 @@ def _aggregate(events):
     counts.update(_hourly_features(group, n_groups, hour, second_of_day, flags))
     counts.update(_diversity_features(events, group, n_groups, flags["view"]))
 
-    group_users = group_keys.get_level_values(0).to_numpy()
-    group_days = group_keys.get_level_values(1).to_numpy().astype("int64")
+    group_users = user_names[group_keys // n_days]
+    group_days = group_keys % n_days + first_day
     counts["weekend"] = _is_weekend(group_days).astype("float64")
 
     profiles = pd.DataFrame(
@@ -161,6 +167,23 @@ def _aggregate(events):
     for name in FEATURE_NAMES:
         profiles[name] = counts[name].astype("float64")
     return profiles
+
+
+def _ranked_users(users):
+    """Return each event's user as its rank in name order, and the sorted names."""
+    if isinstance(users.dtype, pd.CategoricalDtype):
+        codes = users.cat.codes.to_numpy().astype("int64")
+        names = users.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, names = pd.factorize(users)
+        codes = codes.astype("int64")
+        names = np.asarray(names, dtype=object)
+
+    names = names.astype("str")
+    order = np.argsort(names, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[codes], names[order]
 
 
 def _event_flags(events):
