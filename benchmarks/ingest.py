@@ -14,7 +14,7 @@ system, both threads) is printed too.
 
 Run it by hand, for example::
 
-    /work/venv/bin/python benchmarks/ingest.py --lines 5000000
+    python benchmarks/ingest.py --lines 5000000
 
 The generated log uses addresses from RFC 5737 and names under example.com.
 """
