@@ -33,7 +33,7 @@ FEATURES = (
     Feature(
         "max_pages_per_hour",
         "views per hour",
-        "Page views in the busiest local clock hour of the day.",
+        "Most page views in any 60-minute window of the local day.",
     ),
     Feature(
         "mean_pages_per_active_hour",
@@ -84,22 +84,23 @@ FEATURES = (
     Feature(
         "exports",
         "requests",
-        "Page exports to PDF or Word.",
+        "Page exports to PDF or Word answered with a status below 400.",
     ),
     Feature(
         "space_exports",
         "requests",
-        "Space exports (XML, HTML or PDF).",
+        "Space exports (XML, HTML or PDF) answered with a status below 400.",
     ),
     Feature(
         "attachment_downloads",
         "requests",
-        "Attachment downloads.",
+        "Attachment downloads answered with a status below 400.",
     ),
     Feature(
         "searches",
         "requests",
-        "Searches in the user interface or through the REST API.",
+        "Searches in the user interface or through the REST API answered with a "
+        "status below 400.",
     ),
     Feature(
         "error_share",
@@ -109,7 +110,8 @@ FEATURES = (
     Feature(
         "admin_requests",
         "requests",
-        "Requests to administration pages, including administrator re-authentication.",
+        "Requests to administration pages, including administrator re-authentication, "
+        "answered with a status below 400.",
     ),
 )
 

@@ -48,7 +48,7 @@ def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
         ``user``, ``date`` (the local calendar day, as a midnight timestamp without
         time zone), ``first_request`` and ``last_request`` (local times), then the
         features of :data:`uba.features.FEATURE_NAMES` as float64.
-        ``profiles.attrs["anonymous_requests"]`` holds the number of anonymous
+        ``profiles.attrs["anonymous_requests"]`` contains the number of anonymous
         requests that were left out.
 
     Notes

@@ -24,7 +24,8 @@ _BROWSER = re.compile(r"^Mozilla/\d")
 def is_browser_user_agent(user_agent: str | None) -> bool:
     """Return whether a ``User-Agent`` value belongs to an interactive web browser.
 
-    A missing value (``None`` or ``"-"``) is not a browser: browsers always send one.
+    A missing value (``None`` or ``"-"``) counts as no browser, because browsers send the
+    header with every request.
     """
     if pd.isna(user_agent) or user_agent == "-":
         return False

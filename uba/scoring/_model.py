@@ -131,7 +131,7 @@ def train_model(profiles, *, detector=None, start=None, end=None):
         detector = IsolationForestDetector()
 
     X = training[list(FEATURE_NAMES)]
-    # The model keeps the names itself, so the detector sees a plain array both in fit
+    # The model stores the names itself, so the detector gets a plain array both in fit
     # and in scoring.
     detector.fit(X.to_numpy(dtype="float64"))
 
