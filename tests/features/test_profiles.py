@@ -164,3 +164,30 @@ def test_missing_column_is_named(tiny_events):
 def test_non_frame_rejected():
     with pytest.raises(TypeError, match="DataFrame"):
         build_profiles([1, 2, 3])
+
+
+def test_unlogged_status_and_agent_do_not_bias_shares():
+    # AccessLogFilter lines: status 0 and no user agent.
+    rows = [
+        ("2026-03-03 10:00", 0, "fay", "page_view", "ENG", 1, 0, None),
+        ("2026-03-03 10:05", 0, "fay", "page_view", "ENG", 2, 0, None),
+        ("2026-03-03 10:06", 0, "fay", "search", None, None, 0, None),
+    ]
+
+    profile = build_profiles(make_events(rows)).iloc[0]
+
+    assert profile["page_views"] == 2
+    assert profile["searches"] == 1
+    assert profile["non_browser_share"] == 0
+    assert profile["error_share"] == 0
+
+
+def test_missing_agent_with_status_counts_as_script():
+    rows = [
+        ("2026-03-03 10:00", 0, "gil", "page_view", "ENG", 1, 200, None),
+        ("2026-03-03 10:01", 0, "gil", "page_view", "ENG", 2, 200, CHROME),
+    ]
+
+    profile = build_profiles(make_events(rows)).iloc[0]
+
+    assert profile["non_browser_share"] == 0.5

@@ -451,8 +451,9 @@ def test_directory_selection_and_passed_over(write_log, tmp_path):
 
     assert len(report.files) == 3
     assert len(events) == 3
-    assert sorted(Path(p).name for p in report.passed_over) == ["catalina.out", "notes.txt"]
-    assert "passed over 2 file(s)" in report.summary()
+    passed_over = sorted(Path(p).name for p in report.passed_over)
+    assert passed_over == ["catalina.out", "notes.txt", "sub"]
+    assert "passed over 3 file(s) or folder(s)" in report.summary()
 
 
 def test_directory_without_known_names(write_log, tmp_path):

@@ -98,7 +98,7 @@ def test_all_missing_float_columns_accepted():
         pd.Series(["/display/ENG/A", "/pages/viewpage.action"]),
         pd.Series([np.nan, np.nan]),
     )
-    assert _as_tuples(frame) == [("other", "ENG", None), ("page_view", None, None)]
+    assert _as_tuples(frame) == [("page_view", "ENG", None), ("page_view", None, None)]
 
 
 def test_unused_categories_ignored():
@@ -118,11 +118,11 @@ def test_empty_input():
     assert frame["page_id"].dtype == "Int64"
 
 
-def test_missing_method_and_path_are_other():
+def test_missing_method_read_as_get_missing_path_other():
     frame = _frame(
         [(None, "/display/ENG/A"), ("GET", None), (None, None), ("-", "/x/AoCLRg")]
     )
-    assert frame["action"].tolist() == ["other"] * 4
+    assert frame["action"].tolist() == ["page_view", "other", "other", "page_view"]
     assert frame["space_key"].tolist()[0] == "ENG"
     assert pd.isna(frame["space_key"].iloc[1])
     assert pd.isna(frame["page_id"].iloc[1])

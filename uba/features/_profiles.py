@@ -29,6 +29,7 @@ _DAY_END_HOUR = 19
 _NIGHT_END_HOUR = 5
 
 _ERROR_STATUSES = (401, 403, 404)
+_STATUS_NOT_LOGGED = 0
 
 
 def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
@@ -193,16 +194,23 @@ def _event_flags(events):
 
     background = (action == "background").to_numpy()
     foreground = ~background
-    success = ((status >= 200) & (status < 300)) | (status == 304)
+
+    # AccessLogFilter lines log neither status nor user agent; the reader stores
+    # status 0 for them. Such requests count as answered, and the shares that need
+    # a status or an agent leave them out.
+    unlogged = status == _STATUS_NOT_LOGGED
+    logged = foreground & ~unlogged
+    success = ((status >= 200) & (status < 300)) | (status == 304) | unlogged
     answered = status < 400
     view = action.isin(VIEW_ACTIONS).to_numpy() & success
 
     return {
         "foreground": foreground,
+        "logged": logged,
         "view": view,
         "rest_view": view & (action == "content_api").to_numpy(),
-        "non_browser": foreground & ~browser_mask(events["user_agent"]),
-        "error": foreground & np.isin(status, _ERROR_STATUSES),
+        "non_browser": logged & ~browser_mask(events["user_agent"]),
+        "error": logged & np.isin(status, _ERROR_STATUSES),
         "export": answered & (action == "export").to_numpy(),
         "space_export": answered & (action == "space_export").to_numpy(),
         "attachment_download": answered & (action == "attachment_download").to_numpy(),
@@ -224,6 +232,7 @@ def _share(numerator, denominator):
 
 def _count_features(group, n_groups, hour, flags):
     requests = _count_per_group(group, n_groups, flags["foreground"])
+    logged_requests = _count_per_group(group, n_groups, flags["logged"])
     views = _count_per_group(group, n_groups, flags["view"])
 
     off_hours = flags["view"] & ((hour < _DAY_START_HOUR) | (hour >= _DAY_END_HOUR))
@@ -238,10 +247,10 @@ def _count_features(group, n_groups, hour, flags):
             _count_per_group(group, n_groups, flags["rest_view"]), views
         ),
         "non_browser_share": _share(
-            _count_per_group(group, n_groups, flags["non_browser"]), requests
+            _count_per_group(group, n_groups, flags["non_browser"]), logged_requests
         ),
         "error_share": _share(
-            _count_per_group(group, n_groups, flags["error"]), requests
+            _count_per_group(group, n_groups, flags["error"]), logged_requests
         ),
         "exports": _count_per_group(group, n_groups, flags["export"]),
         "space_exports": _count_per_group(group, n_groups, flags["space_export"]),

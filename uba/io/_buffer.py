@@ -7,11 +7,14 @@ over lines in Python.
 
 import gzip
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+
+from uba.exceptions import LogFormatError
 
 # Bytes of file read per chunk. Small enough that the per-chunk arrays stay in the
 # CPU caches, large enough that per-chunk overhead stays small.
@@ -44,6 +47,10 @@ class Chunk:
         True for the lines whose invalid UTF-8 bytes were replaced by U+FFFD.
     bytes_done : int
         Bytes of the file on disk consumed so far, for progress reports.
+    truncated : bool
+        True on the last chunk of a gzip file that ends before its end-of-stream
+        marker, for example one still being written; the lines after the cut are
+        lost.
     """
 
     buf: np.ndarray
@@ -53,6 +60,7 @@ class Chunk:
     first_line: int
     replaced: np.ndarray
     bytes_done: int
+    truncated: bool = False
 
     @property
     def n_lines(self):
@@ -94,9 +102,70 @@ def open_log(path):
     raw = open(path, "rb")
     if raw.read(2) == _GZIP_MAGIC:
         raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb"), raw
+        return _GzipStream(raw), raw
     raw.seek(0)
     return raw, raw
+
+
+class _GzipStream:
+    """Decompress a gzip file, keeping every byte before a cut or damage.
+
+    :class:`gzip.GzipFile` drops the data it decompressed in a call that reaches a
+    cut, so a file still being compressed would read as nothing. This reader feeds
+    ``zlib`` itself, returns all complete data, then raises :class:`EOFError` at the
+    cut. Files of several gzip members, as ``cat a.gz b.gz`` writes, read as one.
+    """
+
+    _RAW_BLOCK = 2**20
+
+    def __init__(self, raw):
+        self._raw = raw
+        self._decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        self._pending = b""
+        self._finished = False
+
+    def readinto(self, view):
+        while len(self._pending) < len(view) and not self._finished:
+            self._decompress_block()
+        n_read = min(len(view), len(self._pending))
+        view[:n_read] = self._pending[:n_read]
+        self._pending = self._pending[n_read:]
+        if n_read == 0 and self._finished == "cut":
+            raise EOFError("gzip file ends before its end-of-stream marker")
+        return n_read
+
+    def _decompress_block(self):
+        data = self._decompressor.unused_data or self._raw.read(self._RAW_BLOCK)
+        if not data:
+            self._finished = True if self._decompressor.eof else "cut"
+            return
+        if self._decompressor.eof:
+            # The next member of a multi-member file starts here.
+            self._decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        self._pending += self._decompressor.decompress(data)
+
+    def close(self):
+        self._raw.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+def read_head_bytes(path, max_bytes):
+    """Return up to ``max_bytes`` decompressed bytes from the start of a file."""
+    stream, raw = open_log(path)
+    data = bytearray()
+    with raw, stream:
+        while len(data) < max_bytes:
+            block = bytearray(min(2**16, max_bytes - len(data)))
+            n_read, _ = _read_into(stream, memoryview(block), path)
+            if n_read == 0:
+                break
+            data += block[:n_read]
+    return bytes(data)
 
 
 def read_head(path, max_lines=200, max_bytes=2**20):
@@ -104,9 +173,7 @@ def read_head(path, max_lines=200, max_bytes=2**20):
 
     Bytes that are not valid UTF-8 are replaced; line ends are removed.
     """
-    stream, raw = open_log(path)
-    with raw, stream:
-        data = stream.read(max_bytes)
+    data = read_head_bytes(path, max_bytes)
     if len(data) == max_bytes and b"\n" in data:
         data = data[: data.rfind(b"\n")]
     lines = data.decode("utf-8", errors="replace").split("\n")
@@ -129,7 +196,7 @@ def iter_chunks(path, chunk_bytes=None):
             buf = np.zeros(len(carry) + chunk_bytes + 2 * PAD, dtype=np.uint8)
             buf[PAD : PAD + len(carry)] = np.frombuffer(carry, dtype=np.uint8)
             view = memoryview(buf)[PAD + len(carry) : PAD + len(carry) + chunk_bytes]
-            n_read = stream.readinto(view)
+            n_read, truncated = _read_into(stream, view, path)
             size = len(carry) + n_read
             at_end = n_read == 0
             body = buf[PAD : PAD + size]
@@ -144,10 +211,40 @@ def iter_chunks(path, chunk_bytes=None):
                 size = cut
             if size:
                 chunk = _make_chunk(buf, size, newlines + PAD, next_line, raw.tell())
+                chunk.truncated = truncated
                 next_line += chunk.n_lines
                 yield chunk
+            elif truncated:
+                yield _empty_truncated_chunk(next_line, raw.tell())
             if at_end:
                 return
+
+
+def _read_into(stream, view, path):
+    """Fill ``view`` from ``stream``; return (bytes read, whether the gzip was cut).
+
+    A gzip file that ends early, as one still being compressed does, reads as its
+    complete part followed by the end of data. Any other decompression failure is a
+    file that cannot be read at all.
+    """
+    try:
+        return stream.readinto(view), False
+    except EOFError:
+        return 0, True
+    except (gzip.BadGzipFile, zlib.error) as error:
+        raise LogFormatError(
+            f"{path}: not a readable gzip file ({error}). Check that the file is "
+            "complete and really gzip-compressed, or leave it out."
+        ) from error
+
+
+def _empty_truncated_chunk(first_line, bytes_done):
+    empty = np.zeros(2 * PAD, dtype=np.uint8)
+    no_lines = np.empty(0, dtype=np.int64)
+    return Chunk(
+        empty, pa.py_buffer(empty), no_lines, no_lines, first_line,
+        np.zeros(0, dtype=bool), bytes_done, truncated=True,
+    )
 
 
 def _make_chunk(buf, size, newlines, first_line, bytes_done):

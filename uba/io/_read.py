@@ -93,11 +93,29 @@ def _is_access_log_name(name):
 
 
 def _files_in_directory(directory):
-    entries = sorted(entry for entry in directory.iterdir() if entry.is_file())
-    chosen = [entry for entry in entries if _is_access_log_name(entry.name)]
+    entries = sorted(directory.iterdir())
+    files = [entry for entry in entries if entry.is_file()]
+    chosen = [entry for entry in files if _is_access_log_name(entry.name)]
     if not chosen:
-        chosen = [entry for entry in entries if entry.name.endswith(_FALLBACK_SUFFIXES)]
-    passed_over = [str(entry) for entry in entries if entry not in chosen]
+        chosen = [entry for entry in files if entry.name.endswith(_FALLBACK_SUFFIXES)]
+    if not chosen:
+        subfolders = [entry.name for entry in entries if entry.is_dir()]
+        searched = ""
+        if subfolders:
+            searched = f" Subfolders are not searched: {', '.join(subfolders)}."
+        raise FileNotFoundError(
+            f"no log files in {directory}: expected names starting with "
+            f"{', '.join(_ACCESS_LOG_PREFIXES)}, or ending in "
+            f"{', '.join(_FALLBACK_SUFFIXES)}.{searched} Name the log files "
+            "themselves to read others."
+        )
+
+    # Subfolders are not searched, so they are listed with the other files left out.
+    passed_over = [
+        f"{entry}{os.sep}" if entry.is_dir() else str(entry)
+        for entry in entries
+        if entry not in chosen
+    ]
     return chosen, passed_over
 
 
@@ -156,11 +174,28 @@ def _describe_candidates(candidates):
 
 
 def _nothing_parses(path, candidates):
+    kind = _binary_kind(path)
+    if kind:
+        return LogFormatError(f"{path}: {kind}, not a text access log; leave it out.")
+    hint = ""
+    if str(path).endswith(".gz") and not _buffer.is_gzip(path):
+        hint = " The name ends in .gz, but the file is not gzip-compressed."
     return LogFormatError(
-        f"{path}: no line matches any known access-log layout. Tried: "
+        f"{path}: no line matches any known access-log layout.{hint} Tried: "
         f"{_describe_candidates(candidates)}. Copy the pattern attribute of the "
         "AccessLogValve in conf/server.xml and pass it as pattern= (or --pattern)."
     )
+
+
+def _binary_kind(path):
+    """Return why a file looks like binary data, or "" when it looks like text."""
+    head = _buffer.read_head_bytes(path, 4096)
+    if b"\0" in head:
+        return "the file contains NUL bytes, so it is binary data"
+    text = head.decode("utf-8", errors="replace")
+    if text and text.count("\ufffd") > len(text) // 10:
+        return "most of the file is not UTF-8 text, so it is binary data"
+    return ""
 
 
 def _choose_layout(path, options):
@@ -213,6 +248,8 @@ def _record(entry, chunk, result, layout, strict):
     entry.add_counts("notes", result.notes)
     entry.add_counts("notes", {"utf8_replaced": chunk.replaced[result.rows].sum()})
     entry.add_counts("rejected", {r: len(rows) for r, rows in result.rejected.items()})
+    if chunk.truncated:
+        entry.add_counts("notes", {"gzip_truncated": 1})
 
     if strict and result.rejected:
         reason, row = min(
@@ -262,7 +299,8 @@ def _read_file(path, index, options, executor, parts, on_chunk):
 
 
 def _log_summary(report):
-    level = logging.WARNING if report.n_rejected else logging.INFO
+    lost = report.n_rejected or report.notes.get("gzip_truncated", 0)
+    level = logging.WARNING if lost else logging.INFO
     logger.log(level, "%s", report.summary())
 
 
@@ -287,8 +325,9 @@ def read_events(
         files whose names start with ``conf_access_log``, ``confluence_access`` or
         ``atlassian-confluence`` are read (rotated and ``.gz`` files included);
         when there are none, every ``*.log``, ``*.log.gz`` and ``*.txt`` file.
-        Subdirectories are not searched. The other files are listed in the
-        report's ``passed_over``.
+        Subdirectories are not searched. The other files and the subdirectories
+        are listed in the report's ``passed_over``; a directory with no log file
+        raises :class:`FileNotFoundError`.
     format : {"auto", "stock", "proxy", "kb2015", "docker", "access_log_filter"}, \
             default="auto"
         Layout of the files. ``stock`` is the Confluence 7.11+ default,

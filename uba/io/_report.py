@@ -20,6 +20,7 @@ REASON_TEXT = {
     "utf8_replaced": "invalid UTF-8 bytes replaced by U+FFFD",
     "dst_gap_shifted": "local time in a DST gap, moved forward",
     "dst_ambiguous_first": "local time in a repeated DST hour, read as the first",
+    "gzip_truncated": "gzip file ends early, so the lines after the cut are lost",
 }
 
 
@@ -58,7 +59,8 @@ class FileReport:
         ``detail``.
     notes : dict of str to int
         Events read with a fix-up: ``utf8_replaced``, ``dst_gap_shifted``,
-        ``dst_ambiguous_first``.
+        ``dst_ambiguous_first``; and ``gzip_truncated`` (1) for a gzip file that
+        ends before its end-of-stream marker.
     """
 
     path: str
@@ -171,8 +173,8 @@ class ReadReport:
         for entry in self.files:
             lines.extend(_file_summary(entry))
         if self.passed_over:
-            lines.append(f"  passed over {len(self.passed_over)} file(s) that are not "
-                         "access logs: " + ", ".join(self.passed_over))
+            lines.append(f"  passed over {len(self.passed_over)} file(s) or folder(s) "
+                         "that are not access logs: " + ", ".join(self.passed_over))
         return "\n".join(lines)
 
     def to_dict(self):

@@ -69,7 +69,8 @@ def classify_requests(
     -----
     A view (``page_view``, ``blog_view``) or a REST read (``content_api``) needs a GET
     or HEAD request. POST, PUT, PATCH or DELETE on ``/rest/api/content/{id}`` is
-    ``edit``. OPTIONS, TRACE and unknown or missing methods give ``other``.
+    ``edit``. OPTIONS, TRACE and unknown methods give ``other``. A missing method
+    with a path is read as GET, because old ``AccessLogFilter`` lines log no method.
 
     Static resources, polling, heartbeats and the requests that a page view fires by
     itself (quick reload, inline comments, likes, page-tree expansion) are

@@ -629,12 +629,15 @@ GENERIC_RULES = tuple(index for index, rule in enumerate(RULES) if rule.roots is
 def _action_table() -> np.ndarray:
     """Build the action codes indexed by (rule index + 1, method class).
 
-    Row 0 is for paths that no rule matched.
+    Row 0 is for paths that no rule matched. A request with a path but no method
+    is read as a GET: old ``AccessLogFilter`` lines log the URL without the method,
+    and Confluence serves reads far more often than writes.
     """
     other = ACTIONS.index("other")
     table = np.full((len(RULES) + 1, N_METHOD_CLASSES), other, dtype=np.int8)
     for index, rule in enumerate(RULES, start=1):
         table[index, METHOD_READ] = ACTIONS.index(rule.read)
+        table[index, METHOD_MISSING] = ACTIONS.index(rule.read)
         table[index, METHOD_WRITE] = ACTIONS.index(rule.write)
         if rule.webdav:
             table[index, METHOD_DAV_READ] = ACTIONS.index(rule.read)

@@ -1,0 +1,83 @@
+import gzip
+import logging
+from pathlib import Path
+
+import pytest
+
+from uba.exceptions import LogFormatError
+from uba.io import read_events
+
+LINE = (
+    "[03/Mar/2025:09:14:{second:02d} +0100] jdoe http-nio-8090-exec-1 203.0.113.17 GET "
+    "/display/ENG/Home HTTP/1.1 200 31ms 4821 - Mozilla/5.0 (X11; Linux x86_64)\n"
+)
+
+
+def lines(count):
+    return "".join(LINE.format(second=second % 60) for second in range(count))
+
+
+def test_truncated_gzip_keeps_complete_part(write_log, caplog):
+    compressed = gzip.compress(lines(5000).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", compressed[: len(compressed) // 2])
+
+    with caplog.at_level(logging.WARNING, logger="uba.io"):
+        events, report = read_events(path, return_report=True)
+
+    assert 0 < len(events) < 5000
+    assert report.notes["gzip_truncated"] == 1
+    # The line cut in half is counted, not dropped silently.
+    assert report.lines_read == len(events) + report.n_rejected
+    assert "gzip file ends early" in caplog.text
+
+
+def test_damaged_gzip_names_file(write_log):
+    path = write_log("conf_access_log.2025-03-03.log.gz", b"\x1f\x8b" + b"junk" * 50)
+
+    with pytest.raises(LogFormatError, match="not a readable gzip file") as caught:
+        read_events(path)
+
+    assert str(path) in str(caught.value)
+
+
+def test_multi_member_gzip_reads_all(write_log):
+    data = gzip.compress(lines(3).encode()) + gzip.compress(lines(4).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", data)
+
+    events = read_events(path)
+
+    assert len(events) == 7
+
+
+def test_binary_file_named_as_binary(write_log):
+    path = write_log("conf_access_log.2025-03-03.log", bytes(range(256)) * 20)
+
+    with pytest.raises(LogFormatError, match="binary data"):
+        read_events(path)
+
+
+def test_text_named_gz_gets_hint(write_log):
+    path = write_log("conf_access_log.2025-03-03.log.gz", "hello\nworld\n")
+
+    with pytest.raises(LogFormatError, match="not gzip-compressed"):
+        read_events(path)
+
+
+def test_directory_without_logs_rejected(tmp_path):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "notes.md").write_text("# notes\n")
+
+    with pytest.raises(FileNotFoundError, match="no log files in") as caught:
+        read_events(tmp_path)
+
+    assert "Subfolders are not searched: archive" in str(caught.value)
+
+
+def test_subfolders_listed_as_passed_over(write_log, tmp_path):
+    write_log("conf_access_log.2025-03-03.log", lines(2))
+    (tmp_path / "older").mkdir()
+
+    _, report = read_events(tmp_path, return_report=True)
+
+    assert [Path(entry).name for entry in report.passed_over] == ["older"]
+    assert report.passed_over[0].endswith("older/")
