@@ -118,7 +118,9 @@ def test_train_logs_summary(capsys, tmp_path):
         (["score", "{missing}", "--model", "{model}"], "log path not found"),
         (["score", "{log}", "--model", "{missing}"], "Model file not found"),
         (["score", "{log}", "--model", "{model}", "--date", "2031-02-03"], "No user was active"),
-        (["score", "{log}", "--model", "{model}", "--date", "soon"], "Invalid date"),
+        (["score", "{log}", "--model", "{tmp}"], "is a folder"),
+        (["score", "{log}", "--model", "{model}", "--output", "{tmp}/no/r.csv"], "does not exist"),
+        (["train", "{log}", "--model", "{tmp}/m.joblib", "--start", "2025-03-04", "--end", "2025-03-01"], "is after --end"),
         (["score", "{log}", "--model", "{model}", "--output", "{tmp}/out.xlsx"], "unknown suffix"),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
         (["score", "{log}", "--model", "{garbage}"], "not a readable uba model"),
@@ -162,6 +164,8 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         ["score", "x.log"],
         ["score", "x.log", "--model", "m.joblib", "--top", "0"],
         ["score", "x.log", "--model", "m.joblib", "--format", "apache"],
+        ["score", "x.log", "--model", "m.joblib", "--date", "soon"],
+        ["train", "x.log", "--model", "m.joblib", "--end", "2026-02-30"],
         ["frobnicate"],
     ],
 )
@@ -170,6 +174,16 @@ def test_bad_arguments_exit_2(capsys, arguments):
 
     assert status == 2
     assert "usage: uba" in err
+
+
+def test_output_suffix_any_case(capsys, organisation, tmp_path):
+    folder, model, _ = organisation
+    output = tmp_path / "RANKING.CSV"
+
+    status, _, err = run_cli(capsys, "score", folder, "--model", model, "--output", output)
+
+    assert status == 0, err
+    assert pd.read_csv(output)["rank"].iloc[0] == 1
 
 
 def test_help_names_units(capsys):

@@ -5,8 +5,10 @@ stderr, no traceback), 1 on an unexpected internal error.
 """
 
 import argparse
+import datetime as dt
 import logging
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -89,12 +91,17 @@ def _configure_logging(verbose, quiet):
     package_logger.propagate = False
 
     # Warnings from the library (for example a missing time zone) go to the same
-    # stream as one log line each.
+    # stream as one log line each, without the source line that raised them.
+    warnings.formatwarning = _format_warning
     logging.captureWarnings(True)
     warnings_logger = logging.getLogger("py.warnings")
     for old in [h for h in warnings_logger.handlers if getattr(h, "_uba_cli", False)]:
         warnings_logger.removeHandler(old)
     warnings_logger.addHandler(handler)
+
+
+def _format_warning(message, category, filename, lineno, line=None):
+    return f"{category.__name__}: {message}"
 
 
 def _build_parser():
@@ -120,11 +127,13 @@ def _build_parser():
     )
     train.add_argument(
         "--start",
+        type=_iso_date,
         metavar="YYYY-MM-DD",
         help="first local day to train on (default: first day)",
     )
     train.add_argument(
         "--end",
+        type=_iso_date,
         metavar="YYYY-MM-DD",
         help="last local day to train on (default: last day)",
     )
@@ -144,6 +153,7 @@ def _build_parser():
     )
     score.add_argument(
         "--date",
+        type=_iso_date,
         metavar="YYYY-MM-DD",
         help="local day to rank (default: the last day in the logs)",
     )
@@ -151,8 +161,8 @@ def _build_parser():
         "--output",
         type=Path,
         metavar="FILE",
-        help="write the full ranking to FILE; the suffix sets the format: .csv, .json or "
-        ".parquet (default: print a table)",
+        help="write the ranking to FILE instead of printing a table; the suffix sets "
+        "the format: .csv, .json or .parquet",
     )
     score.add_argument(
         "--top",
@@ -167,7 +177,9 @@ def _build_parser():
         help="write the access logs of a simulated organisation",
         description=(
             "Write seeded, realistic Confluence access logs of a simulated organisation "
-            "with labelled attacks (labels.csv) and its users (users.csv)."
+            "with its users (users.csv), benign look-alikes (lookalikes.csv) and two "
+            "labelled attacks (labels.csv): a bulk read in a browser on the second-last "
+            "day and a REST crawl on the last day, so end the run on a working day."
         ),
     )
     simulate.add_argument(
@@ -184,7 +196,8 @@ def _build_parser():
     )
     simulate.add_argument(
         "--start",
-        default="2026-03-02",
+        type=_iso_date,
+        default=dt.date(2026, 3, 2),
         metavar="YYYY-MM-DD",
         help="first day (default: 2026-03-02)",
     )
@@ -254,6 +267,15 @@ def _add_common_arguments(parser):
     )
 
 
+def _iso_date(text):
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid date {text!r}; use the form YYYY-MM-DD"
+        ) from None
+
+
 def _positive_int(text):
     try:
         value = int(text)
@@ -302,6 +324,11 @@ def _progress_printer():
 def _run_train(arguments):
     from uba.scoring import save_model, train_model
 
+    if arguments.start and arguments.end and arguments.start > arguments.end:
+        raise _UsageError(
+            f"--start {arguments.start} is after --end {arguments.end}; swap them"
+        )
+    _check_output_folder("--model", arguments.model)
     profiles = _read_profiles(arguments)
     model = train_model(profiles, start=arguments.start, end=arguments.end)
     save_model(model, arguments.model)
@@ -320,11 +347,13 @@ def _run_train(arguments):
 def _run_score(arguments):
     from uba.scoring import load_model, rank_users
 
-    if arguments.output is not None and arguments.output.suffix not in _OUTPUT_SUFFIXES:
-        raise _UsageError(
-            f"--output {arguments.output}: unknown suffix "
-            f"{arguments.output.suffix or '(none)'}; use .csv, .json or .parquet"
-        )
+    if arguments.output is not None:
+        if arguments.output.suffix.lower() not in _OUTPUT_SUFFIXES:
+            raise _UsageError(
+                f"--output {arguments.output}: unknown suffix "
+                f"{arguments.output.suffix or '(none)'}; use .csv, .json or .parquet"
+            )
+        _check_output_folder("--output", arguments.output)
 
     model = load_model(arguments.model)
     profiles = _read_profiles(arguments)
@@ -350,11 +379,17 @@ def _print_table(ranking):
     sys.stdout.write(f"Users active on {day}, most anomalous first:\n{text}\n")
 
 
+def _check_output_folder(option, path):
+    folder = path.parent
+    if not folder.is_dir():
+        raise _UsageError(f"{option} {path}: folder {folder} does not exist; create it first")
+
+
 def _write_ranking(ranking, path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         ranking.to_csv(path, index=False)
-    elif path.suffix == ".json":
+    elif suffix == ".json":
         ranking.to_json(path, orient="records", indent=2)
     else:
         ranking.to_parquet(path, index=False)

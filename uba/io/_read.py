@@ -272,8 +272,8 @@ def _raise_rejected(path, chunk, row, reason, layout):
     detail = f" ({detail})" if detail else ""
     raise LogFormatError(
         f"{path}, line {chunk.first_line + row}: {REASON_TEXT[reason]}{detail}: "
-        f"{truncate(text)!r}. Fix or remove the line, or read without strict=True "
-        "to skip and count such lines."
+        f"{truncate(text)!r}. Fix or remove the line, or read in the default "
+        "non-strict mode to skip and count such lines."
     )
 
 

@@ -211,6 +211,8 @@ def load_model(path, *, feature_names=FEATURE_NAMES):
     or your team wrote.
     """
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; pass the model file (.joblib)")
     if not path.is_file():
         raise FileNotFoundError(f"Model file not found: {path}")
 
@@ -218,8 +220,8 @@ def load_model(path, *, feature_names=FEATURE_NAMES):
         payload = joblib.load(path)
     except Exception as error:  # joblib raises many types for a file of another kind
         raise ModelMismatchError(
-            f"{path} is not a readable uba model file ({type(error).__name__}: {error}); "
-            f"train one with 'uba train'."
+            f"{path} is not a readable uba model file: its content is not a joblib "
+            f"pickle. Train a model with 'uba train'."
         ) from error
 
     _check_payload(path, payload, tuple(feature_names))
