@@ -18,6 +18,10 @@ STOCK_LINE = (
     "[03/Mar/2025:09:14:02 +0100] jdoe http-nio-8090-exec-12 203.0.113.17 GET "
     "/display/ENG/Release+Checklist HTTP/1.1 200 311ms 48211 - Mozilla/5.0 (X11)\n"
 )
+# Three users on one day: the fewest user-days worth training a detector on.
+THREE_USERS = "".join(
+    STOCK_LINE.replace("jdoe", name) for name in ("jdoe", "ann", "bob")
+)
 
 
 def run_cli(capsys, *arguments):
@@ -36,7 +40,9 @@ def organisation(tmp_path_factory):
     folder = tmp_path_factory.mktemp("org")
     result = simulate_organisation(folder, n_users=40, days=19, seed=101)
     model = folder / "model.joblib"
-    status = main(["train", str(folder), "--model", str(model), "--end", "2026-03-15", "-q"])
+    status = main(
+        ["train", str(folder), "--model", str(model), "--end", "2026-03-15", "-q"]
+    )
     assert status == 0
     return folder, model, result.labels
 
@@ -65,7 +71,14 @@ def test_every_injected_attack_ranks_first_on_its_day(capsys, organisation, tmp_
         output = tmp_path / f"{attack.date}.csv"
         status, _, err = run_cli(
             capsys,
-            "score", folder, "--model", model, "--date", attack.date, "--output", output,
+            "score",
+            folder,
+            "--model",
+            model,
+            "--date",
+            attack.date,
+            "--output",
+            output,
         )
         assert status == 0, err
         ranking = pd.read_csv(output)
@@ -75,7 +88,9 @@ def test_every_injected_attack_ranks_first_on_its_day(capsys, organisation, tmp_
 def test_table_output_without_file(capsys, organisation):
     folder, model, _ = organisation
 
-    status, out, _ = run_cli(capsys, "score", folder, "--model", model, "--top", "3", "-q")
+    status, out, _ = run_cli(
+        capsys, "score", folder, "--model", model, "--top", "3", "-q"
+    )
 
     assert status == 0
     lines = out.strip().splitlines()
@@ -102,14 +117,14 @@ def test_json_and_parquet_outputs(capsys, organisation, tmp_path):
 
 def test_train_logs_summary(capsys, tmp_path):
     log = tmp_path / "conf_access_log.2025-03-03.log"
-    log.write_text(STOCK_LINE * 3)
+    log.write_text(THREE_USERS)
     model = tmp_path / "model.joblib"
 
     status, _, err = run_cli(capsys, "train", log, "--model", model)
 
     assert status == 0
     assert model.is_file()
-    assert "Trained on 1 user-days of 1 users from 2025-03-03 to 2025-03-03" in err
+    assert "Trained on 3 user-days of 3 users from 2025-03-03 to 2025-03-03" in err
 
 
 @pytest.mark.parametrize(
@@ -117,21 +132,48 @@ def test_train_logs_summary(capsys, tmp_path):
     [
         (["score", "{missing}", "--model", "{model}"], "log path not found"),
         (["score", "{log}", "--model", "{missing}"], "Model file not found"),
-        (["score", "{log}", "--model", "{model}", "--date", "2031-02-03"], "No user was active"),
+        (
+            ["score", "{log}", "--model", "{model}", "--date", "2031-02-03"],
+            "No user was active",
+        ),
         (["score", "{log}", "--model", "{tmp}"], "is a folder"),
-        (["score", "{log}", "--model", "{model}", "--output", "{tmp}/no/r.csv"], "does not exist"),
-        (["train", "{log}", "--model", "{tmp}/m.joblib", "--start", "2025-03-04", "--end", "2025-03-01"], "is after --end"),
-        (["score", "{log}", "--model", "{model}", "--output", "{tmp}/out.xlsx"], "unknown suffix"),
+        (
+            ["score", "{log}", "--model", "{model}", "--output", "{tmp}/no/r.csv"],
+            "does not exist",
+        ),
+        (
+            [
+                "train",
+                "{log}",
+                "--model",
+                "{tmp}/m.joblib",
+                "--start",
+                "2025-03-04",
+                "--end",
+                "2025-03-01",
+            ],
+            "is after --end",
+        ),
+        (
+            ["score", "{log}", "--model", "{model}", "--output", "{tmp}/out.xlsx"],
+            "unknown suffix",
+        ),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
         (["score", "{log}", "--model", "{garbage}"], "not a readable uba model"),
-        (["train", "{log}", "--model", "{tmp}/m.joblib", "--start", "2031-01-01"], "No user-day"),
-        (["score", "{log}", "--model", "{model}", "--timezone", "Mars/Olympus"], "IANA"),
+        (
+            ["train", "{log}", "--model", "{tmp}/m.joblib", "--start", "2031-01-01"],
+            "No user-day",
+        ),
+        (
+            ["score", "{log}", "--model", "{model}", "--timezone", "Mars/Olympus"],
+            "IANA",
+        ),
         (["score", "{bad_line}", "--model", "{model}", "--strict"], "line 2"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     log = tmp_path / "conf_access_log.2025-03-03.log"
-    log.write_text(STOCK_LINE)
+    log.write_text(THREE_USERS)
     bad_line = tmp_path / "conf_access_log.2025-03-04.log"
     bad_line.write_text(STOCK_LINE + "this is not an access-log line\n")
     garbage = tmp_path / "notes.txt"
@@ -180,7 +222,9 @@ def test_output_suffix_any_case(capsys, organisation, tmp_path):
     folder, model, _ = organisation
     output = tmp_path / "RANKING.CSV"
 
-    status, _, err = run_cli(capsys, "score", folder, "--model", model, "--output", output)
+    status, _, err = run_cli(
+        capsys, "score", folder, "--model", model, "--output", output
+    )
 
     assert status == 0, err
     assert pd.read_csv(output)["rank"].iloc[0] == 1
@@ -196,7 +240,9 @@ def test_help_names_units(capsys):
 
 
 def test_simulate_writes_logs_and_labels(capsys, tmp_path):
-    status, _, err = run_cli(capsys, "simulate", tmp_path, "--users", "12", "--days", "3")
+    status, _, err = run_cli(
+        capsys, "simulate", tmp_path, "--users", "12", "--days", "3"
+    )
 
     assert status == 0, err
     assert len(list(tmp_path.glob("conf_access_log.*.log.gz"))) == 3

@@ -3,14 +3,14 @@
 The main path is three calls::
 
     events = uba.read_events("logs/")           # one row per HTTP request
-    profiles = uba.build_profiles(events)       # one row per user and local day
-    ranking = uba.rank_users(profiles, model)   # most anomalous users of a day first
+    features = uba.build_features(events)       # one row per user and local day
+    ranking = uba.rank_users(features, model)   # most anomalous users of a day first
 
 where ``model`` comes from :func:`uba.train_model` or :func:`uba.load_model`.
 """
 
 from uba._version import __version__
-from uba.features import FEATURE_NAMES, build_profiles
+from uba.features import FEATURE_NAMES, build_features, build_profiles
 from uba.io import ReadReport, read_events
 from uba.scoring import ProfileModel, load_model, rank_users, save_model, train_model
 
@@ -19,6 +19,7 @@ __all__ = [
     "ProfileModel",
     "ReadReport",
     "__version__",
+    "build_features",
     "build_profiles",
     "load_model",
     "rank_users",

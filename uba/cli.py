@@ -252,6 +252,27 @@ def _add_log_arguments(parser):
         action="store_true",
         help="stop at the first line that cannot be parsed instead of counting it",
     )
+    parser.add_argument(
+        "--window-days",
+        type=_positive_int,
+        default=28,
+        metavar="DAYS",
+        help="days of history that a user-day is compared with (default: 28)",
+    )
+    parser.add_argument(
+        "--peer-groups",
+        type=Path,
+        metavar="CSV",
+        help="CSV file with the columns user,group (department, team or role); "
+        "without it, peer groups are derived from the spaces users read",
+    )
+    parser.add_argument(
+        "--privileged",
+        action="append",
+        metavar="USERS",
+        help="privileged accounts, comma-separated, or @FILE with one user per line; "
+        "may be repeated (default: users seen on administration pages in the window)",
+    )
 
 
 def _add_common_arguments(parser):
@@ -287,7 +308,7 @@ def _positive_int(text):
 
 
 def _read_profiles(arguments):
-    from uba.features import build_profiles
+    from uba.features import build_features, read_peer_groups
     from uba.io import read_events
 
     events = read_events(
@@ -299,7 +320,16 @@ def _read_profiles(arguments):
         duration_unit=arguments.duration_unit,
         progress=_progress_printer() if sys.stderr.isatty() else None,
     )
-    profiles = build_profiles(events)
+    peer_groups = None
+    if arguments.peer_groups is not None:
+        peer_groups = read_peer_groups(arguments.peer_groups)
+
+    profiles = build_features(
+        events,
+        window_days=arguments.window_days,
+        peer_groups=peer_groups,
+        privileged_users=_privileged_users(arguments.privileged),
+    )
     logger.info(
         "Built %d user-day profiles of %d users; %d anonymous requests left out",
         len(profiles),
@@ -307,6 +337,21 @@ def _read_profiles(arguments):
         profiles.attrs.get("anonymous_requests", 0),
     )
     return profiles
+
+
+def _privileged_users(values):
+    """Return the users named by --privileged, reading @FILE arguments, or None."""
+    if not values:
+        return None
+    users = set()
+    for value in values:
+        if value.startswith("@"):
+            path = Path(value[1:])
+            lines = path.read_text(encoding="utf-8").splitlines()
+            users.update(line.strip() for line in lines if line.strip())
+        else:
+            users.update(name.strip() for name in value.split(",") if name.strip())
+    return users
 
 
 def _progress_printer():
@@ -382,7 +427,9 @@ def _print_table(ranking):
 def _check_output_folder(option, path):
     folder = path.parent
     if not folder.is_dir():
-        raise _UsageError(f"{option} {path}: folder {folder} does not exist; create it first")
+        raise _UsageError(
+            f"{option} {path}: folder {folder} does not exist; create it first"
+        )
 
 
 def _write_ranking(ranking, path):

@@ -255,7 +255,7 @@ def test_raw_count_forest_missing_column():
 
 def test_model_scores_table():
     profiles = random_profiles(0)
-    model = train_model(profiles)
+    model = train_model(profiles, feature_names=FEATURE_NAMES)
 
     table = model_scores(model, profiles)
 

@@ -6,8 +6,11 @@ import pytest
 import uba
 from uba.detectors import IsolationForestDetector
 from uba.exceptions import ModelMismatchError
-from uba.features import FEATURE_NAMES
+from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring import load_model, rank_users, save_model, train_model
+from uba.scoring._model import DEFAULT_MODEL_FEATURES
+
+ALL_FEATURES = FEATURE_NAMES + CONTEXT_FEATURE_NAMES
 
 
 def make_profiles(seed, n_users=40, days=14, start="2026-03-02"):
@@ -18,7 +21,7 @@ def make_profiles(seed, n_users=40, days=14, start="2026-03-02"):
     for user in range(n_users):
         base = rng.uniform(10, 40)
         for date in dates:
-            features = {name: 0.0 for name in FEATURE_NAMES}
+            features = {name: 0.0 for name in ALL_FEATURES}
             views = float(rng.poisson(base))
             features.update(
                 requests=views + rng.poisson(5),
@@ -38,7 +41,7 @@ def make_profiles(seed, n_users=40, days=14, start="2026-03-02"):
 
 
 def add_crawler_day(profiles, user, date):
-    crawl = {name: 0.0 for name in FEATURE_NAMES}
+    crawl = {name: 0.0 for name in ALL_FEATURES}
     crawl.update(
         requests=1500.0,
         page_views=1480.0,
@@ -60,19 +63,21 @@ def add_crawler_day(profiles, user, date):
 @pytest.fixture(scope="module")
 def trained():
     profiles = make_profiles(0)
-    return profiles, train_model(profiles, detector=IsolationForestDetector(n_estimators=100))
+    return profiles, train_model(
+        profiles, detector=IsolationForestDetector(n_estimators=100)
+    )
 
 
 def test_train_records_metadata(trained):
     profiles, model = trained
 
-    assert model.feature_names == FEATURE_NAMES
+    assert model.feature_names == DEFAULT_MODEL_FEATURES
     assert model.metadata["n_user_days"] == len(profiles)
     assert model.metadata["n_users"] == 40
     assert model.metadata["training_start"] == "2026-03-02"
     assert model.metadata["training_end"] == "2026-03-15"
     assert model.metadata["uba_version"] == uba.__version__
-    assert set(model.metadata["usual_values"]) == set(FEATURE_NAMES)
+    assert set(model.metadata["usual_values"]) == set(DEFAULT_MODEL_FEATURES)
 
 
 def test_train_period_selects_days():
@@ -126,7 +131,7 @@ def test_load_reordered_features_rejected(trained, tmp_path):
     joblib.dump(payload, path)
 
     with pytest.raises(ModelMismatchError, match="another order"):
-        load_model(path)
+        load_model(path, feature_names=DEFAULT_MODEL_FEATURES)
 
 
 def test_load_foreign_file_rejected(tmp_path):
@@ -174,9 +179,12 @@ def test_crawler_ranks_first_with_reasons(trained):
     assert top["rank"] == 1
     assert top["usual_from"] == "own history"
     assert top["history_days"] == 13
-    assert top["reason_1"] in FEATURE_NAMES
+    assert top["reason_1"] in DEFAULT_MODEL_FEATURES
     assert top["reason_1_effect"] > 0
-    assert top["reason_1_value"] > top["reason_1_usual"] or top["reason_1"] == "active_hours"
+    assert (
+        top["reason_1_value"] > top["reason_1_usual"]
+        or top["reason_1"] == "active_hours"
+    )
     assert top["reason_1"] in top["reasons"]
 
 
@@ -266,12 +274,16 @@ def test_usual_day_has_no_reasons():
     dates = pd.date_range("2026-03-02", periods=10, freq="D")
     rows = []
     for user in range(30):
-        features = {name: float(user % 7) for name in FEATURE_NAMES}
-        rows += [{"user": f"user{user:02d}", "date": date, **features} for date in dates]
+        features = {name: float(user % 7) for name in ALL_FEATURES}
+        rows += [
+            {"user": f"user{user:02d}", "date": date, **features} for date in dates
+        ]
     profiles = pd.DataFrame(rows)
     model = train_model(profiles, detector=IsolationForestDetector(n_estimators=50))
 
     ranking = rank_users(profiles, model)
 
-    assert (ranking["reasons"] == "no single feature stands out from the usual values").all()
+    assert (
+        ranking["reasons"] == "no single feature stands out from the usual values"
+    ).all()
     assert ranking["reason_1"].isna().all()

@@ -1,9 +1,10 @@
-"""A strict parser of the stock access-log layout, for the simulator tests."""
+"""A strict parser of the stock access-log layout and event helpers for the tests."""
 
 import datetime as dt
 import gzip
 import re
 
+import pandas as pd
 import pytest
 
 # Confluence's default valve pattern:
@@ -89,3 +90,43 @@ def utc_time(record):
     minutes = int(offset[1:3]) * 60 + int(offset[3:])
     sign = -1 if offset[0] == "-" else 1
     return local_time(record) - dt.timedelta(minutes=sign * minutes)
+
+
+VIEW_ACTIONS = ("page_view", "blog_view", "content_api")
+
+
+def with_local_time(events):
+    """Return ``events`` with the server-local time ``local`` and day ``day`` added."""
+    offsets = pd.to_timedelta(events["utc_offset"].astype("int64"), unit="min")
+    local = events["timestamp"].dt.tz_localize(None) + offsets
+    return events.assign(local=local, day=local.dt.normalize())
+
+
+def views(events):
+    """Return the page views among ``events``: reads with a 2xx or 304 status."""
+    status = events["status"]
+    answered = ((status >= 200) & (status < 300)) | (status == 304)
+    return events[events["action"].isin(VIEW_ACTIONS) & answered]
+
+
+def view_spaces(view_events, organisation):
+    """Return the space key of each view, from the URL or from its content id."""
+    keys = view_events["space_key"].astype(object)
+    from_ids = view_events["page_id"].map(
+        lambda page_id: (
+            organisation.pages[int(page_id)].space_key
+            if pd.notna(page_id) and int(page_id) in organisation.pages
+            else None
+        )
+    )
+    return keys.where(keys.notna(), from_ids)
+
+
+def on_day(events, user, date):
+    """Return the events of ``user`` on the server-local day ``date`` (YYYY-MM-DD)."""
+    return events[(events["user"] == user) & (events["day"] == pd.Timestamp(date))]
+
+
+def before_day(events, user, date):
+    """Return the events of ``user`` before the server-local day ``date``."""
+    return events[(events["user"] == user) & (events["day"] < pd.Timestamp(date))]

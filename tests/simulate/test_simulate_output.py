@@ -29,7 +29,12 @@ def _day_seconds(date_text):
 
 
 def _tree_bytes(result):
-    paths = [*result.log_paths, result.labels_path, result.users_path]
+    paths = [
+        *result.log_paths,
+        result.labels_path,
+        result.users_path,
+        result.lookalikes_path,
+    ]
     return {path.name: path.read_bytes() for path in paths}
 
 
@@ -169,7 +174,9 @@ def test_users_table(default_run):
     assert len(users) == 102
     assert users["user"].is_unique
     assert (users["role"] == "Confluence administrator").sum() == 2
+    assert (users["role"] == "technical writer").sum() == 2
     assert (users["role"] == "service account").sum() == 2
+    assert (users["timezone"] == "Asia/Kolkata").sum() == 5
     assert set(users["department"]) == {
         "Engineering",
         "Sales",
@@ -194,11 +201,12 @@ def test_labels_table_round_trips(default_run):
 
 
 def test_weekends_are_quiet(default_records):
-    weekday = len(default_records["2026-03-10"])
-    saturday = len(default_records["2026-03-14"])
-    weekend_people = {
-        r["user"] for r in default_records["2026-03-14"] if "." in r["user"]
-    }
+    def people_lines(date):
+        return [r for r in default_records[date] if "." in r["user"]]
+
+    weekday = len(people_lines("2026-03-10"))
+    saturday = len(people_lines("2026-03-14"))
+    weekend_people = {r["user"] for r in people_lines("2026-03-14")}
 
     assert saturday < weekday / 10
     assert 0 < len(weekend_people) < 25

@@ -6,7 +6,18 @@ import warnings
 import pytest
 
 from uba.exceptions import UBAWarning
-from uba.simulate import BulkBrowserRead, RestCrawl, simulate_organisation
+from uba.simulate import (
+    AdminContentRead,
+    AttachmentHarvest,
+    BulkBrowserRead,
+    CompromisedAccount,
+    CredentialHunt,
+    ExportBurst,
+    OffHoursRead,
+    RestCrawl,
+    SlowBrowserCrawl,
+    simulate_organisation,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +54,24 @@ from uba.simulate import BulkBrowserRead, RestCrawl, simulate_organisation
         ({"scenarios": "rest_crawl"}, r"scenarios must be a list of Scenario objects"),
         ({"scenarios": RestCrawl()}, r"scenarios must be a list of Scenario objects"),
         ({"scenarios": [object()]}, r"scenarios must contain Scenario objects"),
+        (
+            {"holiday": "2026-02-30"},
+            r"holiday must be a date 'YYYY-MM-DD', got '2026-02-30'",
+        ),
+        (
+            {"new_joiner_start": dt.datetime(2026, 3, 16, 9)},
+            r"new_joiner_start must be a date 'YYYY-MM-DD' without a time",
+        ),
+        (
+            {"reorganisation_date": 5},
+            r"reorganisation_date must be a date 'YYYY-MM-DD', got 5",
+        ),
+        (
+            {"remote_timezone": "Mars/Base"},
+            r"remote_timezone must be an IANA time zone name .*'Mars/Base'",
+        ),
+        ({"indexer_pages": -1}, r"indexer_pages must be an integer >= 0, got -1"),
+        ({"indexer_pages": 2.5}, r"indexer_pages must be an integer >= 0, got 2\.5"),
     ],
 )
 def test_invalid_parameter_raises(tmp_path, kwargs, message):
@@ -87,6 +116,56 @@ def test_invalid_parameter_raises(tmp_path, kwargs, message):
     ],
 )
 def test_invalid_scenario_raises(tmp_path, scenario, message):
+    with pytest.raises(ValueError, match=message):
+        simulate_organisation(tmp_path, n_users=10, days=3, scenarios=[scenario])
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (
+            SlowBrowserCrawl(n_days=0),
+            r"slow_browser_crawl: 'n_days' must be a positive integer",
+        ),
+        (
+            SlowBrowserCrawl(day=-2, n_days=3),
+            r"3 days from day 1 run past the last simulated day 2",
+        ),
+        (SlowBrowserCrawl(pages_per_day=500), r"'pages_per_day' must be at most 400"),
+        (
+            AdminContentRead(departments=("Operations",)),
+            r"admin_content_read: 'departments' must be a non-empty tuple",
+        ),
+        (AdminContentRead(departments=()), r"'departments' must be a non-empty"),
+        (
+            AdminContentRead(n_pages=3_000, start_hour=20.0),
+            r"admin_content_read: reading 3000 pages .* runs past midnight",
+        ),
+        (OffHoursRead(n_pages=3_000, start_hour=1.0), r"runs past midnight"),
+        (OffHoursRead(start_hour=-1), r"'start_hour' must be a number in \[0, 24\)"),
+        (ExportBurst(word_share=1.5), r"'word_share' must be a number in \[0, 1\]"),
+        (ExportBurst(export_format="pdf"), r"'export_format' must be 'xml' or 'html'"),
+        (ExportBurst(space_export="yes"), r"'space_export' must be True or False"),
+        (
+            AttachmentHarvest(n_downloads=0),
+            r"attachment_harvest: 'n_downloads' must be a positive integer",
+        ),
+        (CredentialHunt(terms=()), r"'terms' must be a non-empty tuple"),
+        (CredentialHunt(terms=("password", " ")), r"'terms' must be a non-empty"),
+        (CredentialHunt(max_hits_read=0), r"'max_hits_read' must be a positive"),
+        (
+            CompromisedAccount(new_space_share=-0.1),
+            r"'new_space_share' must be a number in \[0, 1\]",
+        ),
+        (
+            CompromisedAccount(start_hour=22.0, duration_hours=3.0),
+            r"'start_hour' \+ 'duration_hours' must end by 23:00",
+        ),
+        (CompromisedAccount(user_agent=""), r"'user_agent' must be a non-empty"),
+        (CompromisedAccount(volume_factor=0), r"'volume_factor' must be a positive"),
+    ],
+)
+def test_invalid_new_scenario_raises(tmp_path, scenario, message):
     with pytest.raises(ValueError, match=message):
         simulate_organisation(tmp_path, n_users=10, days=3, scenarios=[scenario])
 

@@ -9,9 +9,8 @@ from uba.features import FEATURES_BY_NAME
 N_REASONS = 3
 DEFAULT_HISTORY_DAYS = 28
 
-# Score drops below this are too small to call a reason. For the default detector the
-# score lies in (0, 1] and ordinary users of a day differ by about 0.01 to 0.1.
-MIN_EFFECT = 0.005
+# Score drops below this share of the row's score are too small to call a reason.
+MIN_EFFECT_SHARE = 0.02
 NO_REASON_TEXT = "no single feature stands out from the usual values"
 
 
@@ -39,8 +38,9 @@ def rank_users(
     ranking : pandas.DataFrame
         One row per user active on ``date``, best rank first, with the columns
         ``rank`` (1 is the most anomalous), ``user``, ``score`` (the model's anomaly
-        score, higher is more anomalous; for the default isolation forest a value in
-        (0, 1] where values well below 0.5 are ordinary), ``date``, ``usual_from``
+        score, higher is more anomalous; for the default KNN detector the mean
+        distance to the 10 nearest training user-days in robust units), ``date``,
+        ``usual_from``
         (``"own history"`` or ``"organisation"``), ``history_days`` (days of the
         user's own history found), ``reasons`` (a readable summary), then for
         ``k`` in 1..3: ``reason_k`` (feature name), ``reason_k_value`` (the day's
@@ -53,8 +53,8 @@ def rank_users(
     the most. The usual value is the median of the user's own profiles in the
     ``history_days`` before ``date``; a user with no such history is compared with the
     organisation's median from the model's training data, and ``usual_from`` says
-    which. Features that raise the score by less than 0.005 are not listed, so a row
-    may have fewer than three reasons; with none, ``reasons`` says so.
+    which. Features whose effect is below 2 % of the row's score are not listed, so a
+    row may have fewer than three reasons; with none, ``reasons`` says so.
     """
     day = _resolve_day(profiles, date)
     _check_top(top)
@@ -146,36 +146,59 @@ def _usual_values(today, history, model):
 
     fallback = model.usual_values
     usual = usual.fillna(fallback)
+
+    # The detector sees z-scores clipped at 0, so the usual values must be too.
+    deviations = [name for name in names if name.endswith("_z")]
+    usual[deviations] = usual[deviations].clip(lower=0.0)
     return usual.reset_index(drop=True), history_counts.to_numpy()
 
 
 def _reason_effects(model, X, usual, scores):
-    """Return the score drop of each row when each feature is set to its usual value."""
+    """Estimate how much each feature raises each row's score above its usual day.
+
+    An effect averages two changes of the score: the drop when only this feature
+    returns to its usual value, and the rise when only this feature of the usual day
+    takes today's value. The first alone misses features when several deviate at once
+    (each one alone still leaves the row far from ordinary days); the second alone
+    misses features that matter only together.
+    """
     n_rows, n_features = X.shape
-
-    # One counterfactual row per (row, feature), scored in a single batch.
-    counterfactual = np.repeat(X, n_features, axis=0)
-    feature_index = np.tile(np.arange(n_features), n_rows)
+    n_pairs = n_rows * n_features
+    pair = np.arange(n_pairs)
     row_index = np.repeat(np.arange(n_rows), n_features)
-    counterfactual[np.arange(len(counterfactual)), feature_index] = usual[
-        row_index, feature_index
-    ]
+    feature_index = np.tile(np.arange(n_features), n_rows)
 
-    counterfactual_scores = model.score_matrix(counterfactual).reshape(
-        n_rows, n_features
-    )
-    return scores[:, np.newaxis] - counterfactual_scores
+    drop_one = np.repeat(X, n_features, axis=0)
+    drop_one[pair, feature_index] = usual[row_index, feature_index]
+    add_one = np.repeat(usual, n_features, axis=0)
+    add_one[pair, feature_index] = X[row_index, feature_index]
+
+    # One batch, so the detector is called once.
+    batch_scores = model.score_matrix(np.vstack([drop_one, add_one, usual]))
+    without = batch_scores[:n_pairs].reshape(n_rows, n_features)
+    alone = batch_scores[n_pairs : 2 * n_pairs].reshape(n_rows, n_features)
+    usual_scores = batch_scores[2 * n_pairs :]
+
+    drop = scores[:, np.newaxis] - without
+    rise = alone - usual_scores[:, np.newaxis]
+    return (drop + rise) / 2
 
 
 def _add_reasons(ranking, feature_names, X, usual, effects):
     order = np.argsort(-effects, axis=1, kind="stable")[:, :N_REASONS]
     rows = np.arange(len(X))[:, np.newaxis]
     top_effects = effects[rows, order]
-    has_reason = top_effects >= MIN_EFFECT
-
-    names = np.asarray(feature_names, dtype=object)[order]
+    min_effect = MIN_EFFECT_SHARE * np.abs(ranking["score"].to_numpy())[:, np.newaxis]
     values = X[rows, order]
     usual_values = usual.to_numpy(dtype="float64")[rows, order]
+
+    # Reading less than usual is no reason to suspect mining, even where it moves the
+    # score, so only features above their usual value are listed.
+    has_reason = (
+        (top_effects > 0) & (top_effects >= min_effect) & (values > usual_values)
+    )
+
+    names = np.asarray(feature_names, dtype=object)[order]
 
     summaries = []
     for row in range(len(X)):

@@ -14,6 +14,7 @@ PEOPLE_STREAM = 1
 SERVICE_STREAM = 2
 
 _MEAN_SESSION_VIEWS = 4.0
+_WRITER_SESSION_VIEWS = 10.0
 _LUNCH_HOURS = (12.0, 13.25)
 _LUNCH_KEEP = 0.35
 _HEALTH_CHECK_INTERVAL_S = 120
@@ -25,6 +26,16 @@ _URL_SHAPE_WEIGHTS = (0.55, 0.30, 0.15)
 # header search.
 _ENTRIES = ("dashboard", "bookmark", "tiny", "search", "quick")
 _ENTRY_WEIGHTS = (0.35, 0.25, 0.10, 0.20, 0.10)
+# The new joiner reads more than usual in the first week, and the reorganised
+# department reads more on the day it moves into its new space.
+_FIRST_WEEK_DAYS = 7
+_FIRST_WEEK_ACTIVITY = 1.5
+_FIRST_WEEK_MIN_VIEWS = 25.0
+_REORGANISATION_ACTIVITY = 1.4
+# Share of the reorganised department's page views in the new space, on the day
+# and afterwards.
+_NEW_SPACE_SHARE = (0.5, 0.3)
+_LISTING_LIMIT = 100
 
 
 def simulate_people(organisation, log, seed):
@@ -32,7 +43,8 @@ def simulate_people(organisation, log, seed):
 
     Each person's day is planned in the person's own time zone. The day before the
     first simulated day is planned too, because its evening can fall on the first
-    server day. The writer drops requests outside the simulated days.
+    server day. The writer drops requests outside the simulated days. A person whose
+    ``first_day`` lies later sends nothing before that day.
     """
     server_clock = ZoneClock(organisation.timezone)
     clocks = {}
@@ -40,7 +52,8 @@ def simulate_people(organisation, log, seed):
         if user.kind == "service":
             continue
         clock = clocks.setdefault(user.timezone, ZoneClock(user.timezone))
-        for day_index in range(-1, organisation.days):
+        first = -1 if user.first_day <= 0 else user.first_day
+        for day_index in range(first, organisation.days):
             rng = np.random.default_rng(
                 [seed, PEOPLE_STREAM, user_index, day_index + 1]
             )
@@ -70,45 +83,66 @@ class _DayPlanner:
             organisation.resource_prefix,
             warm_cache=warm,
         )
-        self._space_probs = np.asarray(user.space_weights)
+        self.day_off = organisation.is_day_off(user, day_index)
+        spaces, weights, self._activity = _day_habits(organisation, user, day_index)
+        self._spaces = spaces
+        self._space_probs = np.asarray(weights)
 
     def run(self, clock):
         n_views = self._count_views()
-        if n_views == 0:
+        sessions = [("views", views) for views in self._split_sessions(n_views)]
+        sessions += [("admin", 0)] * self._count_admin_sessions()
+        if not sessions:
             return
 
-        session_views = self._split_sessions(n_views)
-        starts = self._session_starts(len(session_views))
+        order = self.rng.permutation(len(sessions))
+        starts = self._session_starts(len(sessions))
         time_ms = None
-        for index, (start_s, views) in enumerate(
-            zip(starts, session_views, strict=True)
-        ):
+        for index, (start_s, position) in enumerate(zip(starts, order, strict=True)):
             start_ms = clock.to_epoch_ms(self.day, start_s)
             if time_ms is not None:
                 start_ms = max(start_ms, time_ms + 60_000)
-            time_ms = self._session(start_ms, views, first=index == 0)
+            kind, views = sessions[position]
+            if kind == "admin":
+                time_ms = self._admin_session(start_ms, first=index == 0)
+            else:
+                time_ms = self._session(start_ms, views, first=index == 0)
 
     def _count_views(self):
         rng, user = self.rng, self.user
-        if self.day.weekday() >= 5:
+        if self.day_off:
             if not user.weekend_worker or rng.random() > 0.35:
                 return 0
-            return 1 + int(rng.poisson(user.activity * 0.15))
+            return 1 + int(rng.poisson(self._activity * 0.15))
         if self.day_index in user.days_off:
             return 0
-        return int(rng.poisson(user.activity * rng.gamma(4.0, 0.25)))
+        # Technical writers read a steady amount; other people vary more by day.
+        shape = 16.0 if user.kind == "heavy reader" else 4.0
+        return int(rng.poisson(self._activity * rng.gamma(shape, 1 / shape)))
+
+    def _count_admin_sessions(self):
+        """Draw the admin-page sessions of an administrator on a working day."""
+        if self.user.kind != "administrator" or self.day_off:
+            return 0
+        if self.day_index in self.user.days_off:
+            return 0
+        return 2 + int(self.rng.poisson(2.0))
 
     def _split_sessions(self, n_views):
+        mean = _MEAN_SESSION_VIEWS
+        if self.user.kind == "heavy reader":
+            mean = _WRITER_SESSION_VIEWS
         sessions = []
         while sum(sessions) < n_views:
-            sessions.append(int(self.rng.geometric(1 / _MEAN_SESSION_VIEWS)))
-        sessions[-1] -= sum(sessions) - n_views
+            sessions.append(int(self.rng.geometric(1 / mean)))
+        if sessions:
+            sessions[-1] -= sum(sessions) - n_views
         return [views for views in sessions if views > 0]
 
     def _session_starts(self, n_sessions):
         """Draw session start times (local seconds) with a dip at lunch."""
         rng, user = self.rng, self.user
-        if self.day.weekday() >= 5:
+        if self.day_off:
             hours = rng.uniform(10.0, 18.0, size=n_sessions)
             return np.sort(hours) * 3600
 
@@ -135,16 +169,24 @@ class _DayPlanner:
             time_ms, referer = browser.dashboard(time_ms)
             entry = "link"
 
-        if self.user.kind == "administrator" and first and self.day.weekday() < 5:
-            other = self.org.users[rng.integers(len(self.org.users))].name
-            time_ms = browser.admin_visit(time_ms, referer, other)
-
         for _ in range(n_views):
             page = self._choose_page()
             time_ms, referer = self._navigate(time_ms, page, entry, referer)
             time_ms = self._after_view(time_ms, page, referer)
             entry = rng.choice(("link", "search", "quick"), p=(0.65, 0.2, 0.15))
         return time_ms
+
+    def _admin_session(self, time_ms, first):
+        """Open the dashboard, confirm the password and work in the admin pages."""
+        rng, browser = self.rng, self.browser
+        if first and rng.random() < 0.55:
+            time_ms, referer = browser.login(time_ms)
+        else:
+            time_ms, referer = browser.dashboard(time_ms)
+        other = self.org.users[rng.integers(len(self.org.users))].name
+        space = self._spaces[rng.integers(len(self._spaces))]
+        n_pages = int(rng.integers(3, 9))
+        return browser.admin_visit(time_ms, referer, other, space, n_pages)
 
     def _navigate(self, time_ms, page, entry, referer):
         """Reach ``page`` by ``entry`` and view it; return the end time and page URL."""
@@ -164,7 +206,7 @@ class _DayPlanner:
 
         if rng.random() < 0.008:
             time_ms = self._dead_link(time_ms, page, referer)
-        dwell = int(rng.lognormal(np.log(45_000), 0.9)) + 3_000
+        dwell = int(rng.lognormal(np.log(self.user.dwell_seconds * 1000), 0.9)) + 3_000
         status = 403 if rng.random() < 0.003 else 200
         end = browser.view(time_ms, page, uri, referer, dwell, status)
         return end, cat.BASE_URL + uri
@@ -202,13 +244,13 @@ class _DayPlanner:
             blog = self._recent_blog()
             if blog is not None:
                 return blog
-        key = user.spaces[rng.choice(len(user.spaces), p=self._space_probs)]
+        key = self._spaces[rng.choice(len(self._spaces), p=self._space_probs)]
         return self.org.pages[self.org.spaces[key].sample_page(rng)]
 
     def _recent_blog(self):
         """Draw a published blog post from the reader's spaces; newer is likelier."""
         candidates = []
-        for key in self.user.spaces:
+        for key in self._spaces:
             for blog_id in self.org.spaces[key].blog_ids:
                 published = self.org.pages[blog_id].published
                 if published <= self.day:
@@ -221,11 +263,49 @@ class _DayPlanner:
         return self.org.pages[candidates[index][0]]
 
 
-def simulate_services(organisation, log, seed):
+def _day_habits(organisation, user, day_index):
+    """Return the spaces, their shares and the mean page views of a person's day.
+
+    The new joiner reads the first-week spaces for seven days from ``first_day``, at
+    least 25 page views a working day. Members of the reorganised department add the
+    new space from its first day.
+    """
+    spaces, weights = user.spaces, user.space_weights
+    activity = user.activity
+    if user.first_week_spaces and 0 <= day_index - user.first_day < _FIRST_WEEK_DAYS:
+        spaces, weights = user.first_week_spaces, user.first_week_weights
+        activity = max(activity * _FIRST_WEEK_ACTIVITY, _FIRST_WEEK_MIN_VIEWS)
+
+    change = organisation.reorganisation
+    if change is None or user.department != change.department:
+        return spaces, weights, activity
+    if day_index < change.day_index:
+        return spaces, weights, activity
+    on_the_day = day_index == change.day_index
+    share = _NEW_SPACE_SHARE[0] if on_the_day else _NEW_SPACE_SHARE[1]
+    if on_the_day:
+        activity *= _REORGANISATION_ACTIVITY
+    weights = tuple(weight * (1 - share) for weight in weights) + (share,)
+    return (*spaces, change.space_key), weights, activity
+
+
+def simulate_services(organisation, log, seed, indexer_pages):
     """Add the health checks, the monitoring account and the nightly indexer.
 
     These run on the server's clock and do the same thing every day, so a script's user
     agent alone does not reveal intent.
+
+    Parameters
+    ----------
+    organisation : Organisation
+        The simulated organisation.
+    log : RequestLog
+        Receives the requests; the edits of the people must already be in it.
+    seed : int
+        Seed of the simulation.
+    indexer_pages : int
+        Pages the search indexer re-reads each night on top of the pages edited the
+        day before.
     """
     clock = ZoneClock(organisation.timezone)
     monitor = organisation.user("svc-monitor")
@@ -238,7 +318,9 @@ def simulate_services(organisation, log, seed):
         _health_checks(log, midnight, next_midnight, rng)
         _monitor_checks(log, monitor, company_home, midnight, next_midnight, rng)
         start = clock.to_epoch_ms(day, 2 * 3600 + 15 * 60)
-        _nightly_index(organisation, log, indexer, day_index, day, start, rng)
+        night = _IndexerNight(organisation, log, indexer, day_index, rng)
+        time_ms = night.fetch_edited(start)
+        night.fetch_rolling(time_ms, indexer_pages)
 
 
 def _health_checks(log, start_ms, end_ms, rng):
@@ -276,47 +358,102 @@ def _monitor_checks(log, monitor, page_id, start_ms, end_ms, rng):
         )
 
 
-def _nightly_index(organisation, log, indexer, day_index, day, start_ms, rng):
-    """Fetch the pages saved the day before, as a search or backup indexer does."""
-    if day_index == 0:
-        edited = rng.choice(sorted(organisation.pages), size=25, replace=False)
-    else:
-        edited = list(dict.fromkeys(log.edited.get(day_index - 1, [])))
+class _IndexerNight:
+    """One night of the search indexer: the pages edited the day before, then a slice.
 
-    since = (day - dt.timedelta(days=1)).isoformat()
-    cql = f"lastmodified%3E%3D%22{since}%22"
-    time_ms = start_ms
-    for offset in range(0, max(1, len(edited)), 100):
+    The slice walks all pages of the spaces that exist, in space and tree order, and
+    starts each night where the previous night stopped, so the index is rebuilt every
+    few nights.
+    """
+
+    def __init__(self, organisation, log, indexer, day_index, rng):
+        self.org = organisation
+        self.log = log
+        self.indexer = indexer
+        self.day_index = day_index
+        self.rng = rng
+
+    def fetch_edited(self, time_ms):
+        """Search for the pages saved the day before and fetch them; return the time."""
+        rng = self.rng
+        if self.day_index == 0:
+            existing = [
+                page_id
+                for key in self.org.space_keys_on(0)
+                for page_id in self.org.spaces[key].page_ids
+            ]
+            edited = rng.choice(existing, size=25, replace=False)
+        else:
+            edited = list(dict.fromkeys(self.log.edited.get(self.day_index - 1, [])))
+
+        day = self.org.start + dt.timedelta(days=self.day_index)
+        since = (day - dt.timedelta(days=1)).isoformat()
+        cql = f"lastmodified%3E%3D%22{since}%22"
+        for offset in range(0, max(1, len(edited)), _LISTING_LIMIT):
+            uri = (
+                f"/rest/api/content/search?cql={cql}&limit={_LISTING_LIMIT}"
+                f"&start={offset}&expand=version"
+            )
+            n_listed = len(edited[offset : offset + _LISTING_LIMIT])
+            time_ms = self._send(time_ms, uri, 400, 2_000 + 900 * n_listed)
+            time_ms += int(rng.integers(500, 1_500))
+
+        for page_id in edited:
+            time_ms = self._fetch(time_ms, self.org.pages[int(page_id)])
+        return time_ms
+
+    def fetch_rolling(self, time_ms, n_pages):
+        """List and fetch this night's slice of ``n_pages`` pages; return the time."""
+        listed = set()
+        for key, offset, page_id in self._slice(n_pages):
+            start = offset - offset % _LISTING_LIMIT
+            if (key, start) not in listed:
+                listed.add((key, start))
+                time_ms = self._list_space(time_ms, key, start)
+            time_ms = self._fetch(time_ms, self.org.pages[page_id])
+        return time_ms
+
+    def _slice(self, n_pages):
+        """Return ``(space key, position in space, page id)`` of tonight's pages.
+
+        The indexer runs before people start work, so a space created today waits
+        for the next night.
+        """
+        pages = [
+            (key, offset, page_id)
+            for key in self.org.space_keys_on(max(0, self.day_index - 1))
+            for offset, page_id in enumerate(self.org.spaces[key].page_ids)
+        ]
+        if n_pages >= len(pages):
+            return pages
+        first = self.day_index * n_pages % len(pages)
+        return [pages[(first + step) % len(pages)] for step in range(n_pages)]
+
+    def _list_space(self, time_ms, key, start):
+        n_listed = min(_LISTING_LIMIT, len(self.org.spaces[key].page_ids) - start)
         uri = (
-            f"/rest/api/content/search?cql={cql}&limit=100&start={offset}"
-            "&expand=version"
+            f"/rest/api/space/{key}/content/page?limit={_LISTING_LIMIT}"
+            f"&start={start}&expand=version"
         )
-        log.add(
+        time_ms = self._send(time_ms, uri, 250, 3_000 + 450 * n_listed)
+        return time_ms + int(self.rng.integers(300, 900))
+
+    def _fetch(self, time_ms, page):
+        uri = f"/rest/api/content/{page.page_id}?expand=body.storage,version,space"
+        time_ms = self._send(time_ms, uri, 120, page.size // 2)
+        return time_ms + int(self.rng.integers(300, 900))
+
+    def _send(self, time_ms, uri, median_ms, size):
+        self.log.add(
             time_ms,
-            indexer.name,
-            indexer.client_address,
+            self.indexer.name,
+            self.indexer.client_address,
             "GET",
             uri,
             200,
-            draw_duration(rng, 400),
-            2_000 + 900 * len(edited[offset : offset + 100]),
+            draw_duration(self.rng, median_ms),
+            size,
             "-",
-            indexer.user_agent,
+            self.indexer.user_agent,
         )
-        time_ms += int(rng.integers(500, 1_500))
-
-    for page_id in edited:
-        page = organisation.pages[int(page_id)]
-        log.add(
-            time_ms,
-            indexer.name,
-            indexer.client_address,
-            "GET",
-            f"/rest/api/content/{page.page_id}?expand=body.storage,version,space",
-            200,
-            draw_duration(rng, 120),
-            page.size // 2,
-            "-",
-            indexer.user_agent,
-        )
-        time_ms += int(rng.integers(300, 900))
+        return time_ms

@@ -44,6 +44,8 @@ class Browser:
         Whether static resources are already in the browser cache, so they return 304.
     client : str, optional
         Client address; defaults to the user's usual one.
+    user_agent : str, optional
+        ``User-Agent`` header; defaults to the user's usual browser.
     """
 
     def __init__(
@@ -56,6 +58,7 @@ class Browser:
         resource_prefix,
         warm_cache=True,
         client=None,
+        user_agent=None,
     ):
         self.log = log
         self.user = user
@@ -64,6 +67,7 @@ class Browser:
         self.day_index = day_index
         self.resource_prefix = resource_prefix
         self.client = client or user.client_address
+        self.user_agent = user_agent or user.user_agent
         self._warm_cache = warm_cache
         self._loaded_resources = False
         self._editor_loaded = False
@@ -93,7 +97,7 @@ class Browser:
             duration_ms,
             size,
             referer,
-            self.user.user_agent,
+            self.user_agent,
         )
 
     def login(self, time_ms, failed_first=False):
@@ -275,9 +279,15 @@ class Browser:
         self.send(time_ms, "GET", f"/x/{code}", 302, draw_duration(self.rng, 15), 0)
         return time_ms + 50, f"/pages/viewpage.action?pageId={page.page_id}"
 
-    def download_attachment(self, time_ms, page, page_url):
-        """Download one attachment of ``page``; return the end time."""
+    def download_attachment(self, time_ms, page, page_url, attachment=None):
+        """Download one attachment of ``page``; return the end time.
+
+        Without ``attachment`` the browser sometimes opens the attachment list of the
+        page first, then downloads one attachment drawn at random.
+        """
         rng = self.rng
+        if attachment is not None:
+            return self._download(time_ms, page, attachment, page_url)
         if rng.random() < 0.3:
             uri = f"/pages/viewpageattachments.action?pageId={page.page_id}"
             self.send(
@@ -293,19 +303,28 @@ class Browser:
             time_ms += int(rng.integers(3_000, 15_000))
 
         attachment = page.attachments[rng.integers(len(page.attachments))]
+        return self._download(time_ms, page, attachment, page_url)
+
+    def _download(self, time_ms, page, attachment, referer):
+        rng = self.rng
         uri = (
             f"/download/attachments/{page.page_id}/{quote(attachment.filename)}"
             f"?version={attachment.version}"
             f"&modificationDate={attachment.modified_ms}&api=v2"
         )
         duration = 20 + attachment.size // 8_000 + draw_duration(rng, 20)
-        self.send(time_ms, "GET", uri, 200, duration, attachment.size, page_url)
+        self.send(time_ms, "GET", uri, 200, duration, attachment.size, referer)
         return time_ms + duration + int(rng.integers(2_000, 10_000))
 
-    def export(self, time_ms, page, page_url):
-        """Export ``page`` to PDF (mostly) or Word; return the end time."""
+    def export(self, time_ms, page, page_url, word=None):
+        """Export ``page`` to PDF or Word; return the end time.
+
+        ``word=None`` draws the format: Word for about 15 % of the exports.
+        """
         rng = self.rng
-        if rng.random() < 0.15:
+        if word is None:
+            word = rng.random() < 0.15
+        if word:
             duration = draw_duration(rng, 900)
             self.send(
                 time_ms,
@@ -339,6 +358,47 @@ class Browser:
             page_url,
         )
         return time_ms + int(rng.integers(2_000, 8_000))
+
+    def space_export(self, time_ms, space_key, referer, export_format="xml"):
+        """Export a whole space to XML or HTML and download the archive.
+
+        The export form is ``/spaces/exportspace.action``, which posts to
+        ``/spaces/doexportspace.action``; the archive then comes from
+        ``/download/temp/``. Returns the time the archive has arrived.
+        """
+        rng = self.rng
+        form = f"/spaces/exportspace.action?key={space_key}"
+        self.send(
+            time_ms,
+            "GET",
+            form,
+            200,
+            draw_duration(rng, 150),
+            int(rng.integers(12_000, 16_000)),
+            referer,
+        )
+        form_url = cat.BASE_URL + form
+        time_ms += int(rng.integers(5_000, 20_000))
+        duration = draw_duration(rng, 20_000)
+        self.send(
+            time_ms,
+            "POST",
+            f"/spaces/doexportspace.action?key={space_key}",
+            302,
+            duration,
+            0,
+            form_url,
+        )
+        time_ms += duration + int(rng.integers(2_000, 6_000))
+        stamp = self._server_time_text(time_ms)[9:]
+        archive = (
+            f"/download/temp/Confluence-space-export-{stamp}-"
+            f"{int(rng.integers(100, 999))}.{export_format}.zip"
+        )
+        size = int(rng.integers(5_000_000, 60_000_000))
+        duration = 40 + size // 20_000
+        self.send(time_ms, "GET", archive, 200, duration, size, form_url)
+        return time_ms + duration
 
     def edit(self, time_ms, page, page_url):
         """Edit and save ``page``, then view the result; return the time it is left."""
@@ -443,8 +503,21 @@ class Browser:
             page_url,
         )
 
-    def admin_visit(self, time_ms, referer, other_user):
+    def admin_visit(self, time_ms, referer, other_user, space_key, n_pages=None):
         """Confirm the password (secure administrator session) and browse admin pages.
+
+        Parameters
+        ----------
+        time_ms : int
+            Time of the first request.
+        referer : str
+            URL the administrator comes from.
+        other_user : str
+            Username shown by the user administration pages.
+        space_key : str
+            Space shown by the space permission page.
+        n_pages : int, optional
+            Admin pages to open; drawn from 2 to 5 by default.
 
         Returns
         -------
@@ -474,10 +547,10 @@ class Browser:
         )
 
         referer = cat.BASE_URL + auth_uri
-        for _ in range(int(rng.integers(2, 6))):
+        for _ in range(n_pages or int(rng.integers(2, 6))):
             time_ms += int(rng.integers(300, 2_000))
             path = cat.ADMIN_PAGES[rng.integers(len(cat.ADMIN_PAGES))]
-            uri = path.format(user=other_user)
+            uri = path.format(user=other_user, space=space_key)
             duration = draw_duration(rng, 300)
             self.send(
                 time_ms,
@@ -667,12 +740,16 @@ class Browser:
                 )
             time_ms += int(rng.integers(30_000, 60_000))
 
-    def _pdf_download_uri(self, time_ms, page):
+    def _server_time_text(self, time_ms):
+        """Return the server-local time as ``YYYYMMDD-HHMMSS``."""
         epoch_s = time_ms // 1000
         local = dt.datetime.fromtimestamp(epoch_s, dt.UTC) + dt.timedelta(
             seconds=self.server_clock.offset_seconds(epoch_s)
         )
-        stamp = local.strftime("%Y%m%d-%H%M%S")
+        return local.strftime("%Y%m%d-%H%M%S")
+
+    def _pdf_download_uri(self, time_ms, page):
+        stamp = self._server_time_text(time_ms)
         counter = int(self.rng.integers(1000, 9999))
         name = "".join(c for c in page.title if c.isalnum())[:40] or "export"
         folder = f"pdfexport-{stamp}-{counter}-{int(self.rng.integers(1, 99))}"

@@ -62,6 +62,9 @@ DEPARTMENTS = (
             "Caching",
             "Message Queue",
             "Sprint",
+            "Secrets Management",
+            "API Token",
+            "SSH Access",
         ),
         (("America/Chicago", 0.10), ("America/Los_Angeles", 0.08)),
     ),
@@ -201,6 +204,9 @@ DEPARTMENTS = (
             "Identity",
             "Asset",
             "Vulnerability Scan",
+            "Password Vault",
+            "Service Account Credentials",
+            "Certificate",
         ),
     ),
 )
@@ -249,6 +255,42 @@ COMPANY_SPACES = (
             "Buddy Programme",
         ),
     ),
+)
+
+# The department that moves into a new space on the reorganisation day, and the space.
+REORGANISED_DEPARTMENT = "Support"
+REORGANISATION_SPACE = (
+    "CS",
+    "Customer Success",
+    (
+        "Customer Health",
+        "Onboarding Playbook",
+        "Account Review",
+        "Renewal Risk",
+        "Customer Journey",
+        "Escalation",
+        "Success Plan",
+        "Adoption",
+    ),
+)
+
+# The remote team: engineers in a time zone whose working day is night on a server in
+# the Americas. India Standard Time is UTC+05:30 all year, with no DST.
+REMOTE_TEAM_DEPARTMENT = "Engineering"
+REMOTE_TEAM_TIMEZONE = "Asia/Kolkata"
+
+# Words that a person hunting for credentials types into the search box.
+CREDENTIAL_TERMS = (
+    "password",
+    "credentials",
+    "secret",
+    "token",
+    "vpn",
+    "ssh key",
+    "api key",
+    "admin password",
+    "service account",
+    "private key",
 )
 
 # Kinds of page, paired with how they are written into a title.
@@ -300,6 +342,8 @@ ATTACHMENT_KINDS = (
     ("png", 15_000, 600_000),
     ("zip", 200_000, 20_000_000),
 )
+# Attachments that are documents rather than pictures.
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "docx", "xlsx", "pptx", "zip"})
 
 FIRST_NAMES = tuple(
     """
@@ -436,6 +480,10 @@ ADMIN_PAGES = (
     "/admin/license.action",
     "/admin/viewmailservers.action",
     "/plugins/servlet/upm",
+    "/admin/users/editusergroups-start.action?username={user}",
+    "/admin/scheduledjobs/viewscheduledjobs.action",
+    "/admin/users/browsegroups.action",
+    "/spaces/spacepermissions.action?key={space}",
 )
 
 MONITOR_USER_AGENT = "curl/8.5.0"

@@ -2,21 +2,10 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
-from uba.simulate import _catalogue as cat
 from uba.simulate._urls import is_display_safe
-
-_FIRST_PAGE_ID = 1_540_097
-# Pages per member of the owning department, for the first and for later spaces.
-_PAGES_PER_MEMBER = (30, 15)
-_MIN_PAGES_PER_SPACE = 30
-_PERSONAL_SPACE_SHARE = 0.35
-_BLOG_HISTORY_DAYS = 120
-# Exponent of the Zipf-like popularity of pages inside a space.
-_POPULARITY_EXPONENT = 1.1
 
 
 @dataclass(frozen=True)
@@ -100,6 +89,9 @@ class Space:
         Pages in tree order; the first one is the space home page.
     blog_ids : tuple of int
         Blog posts, oldest first.
+    first_day : int
+        Simulated day index on which the space is created; 0 for spaces that exist
+        before the first simulated day. No request touches a space before that day.
     """
 
     key: str
@@ -108,12 +100,19 @@ class Space:
     department: str | None
     page_ids: tuple[int, ...] = ()
     blog_ids: tuple[int, ...] = ()
+    first_day: int = 0
     _cumulative: np.ndarray = field(default=None, repr=False)
 
     @property
     def home_page_id(self):
         """Content id of the space home page."""
         return self.page_ids[0]
+
+    @property
+    def page_weights(self):
+        """Popularity of each entry of ``page_ids``, as shares that sum to 1."""
+        weights = np.diff(self._cumulative, prepend=0.0)
+        return weights / weights.sum()
 
     def sample_page(self, rng):
         """Draw a page id with Zipf-like popularity."""
@@ -139,10 +138,15 @@ class User:
         Address the person's requests come from.
     user_agent : str
         The person's browser.
-    kind : {"staff", "heavy reader", "administrator", "service"}
-        Behaviour class used by the simulator.
+    kind : str
+        Behaviour class used by the simulator: ``"staff"``, ``"heavy reader"``
+        (technical writers with hundreds of page views a day), ``"administrator"``
+        (mostly admin pages), ``"remote team"`` (engineers in another time zone),
+        ``"new joiner"`` (starts on ``first_day``) or ``"service"``.
     activity : float
         Mean page views on a working day.
+    dwell_seconds : float
+        Median time a page stays open in the browser.
     day_start_hour, day_end_hour : float
         Usual start and end of the working day, local hours.
     weekend_worker : bool
@@ -157,6 +161,15 @@ class User:
         Pages the person comes back to.
     days_off : frozenset of int
         Simulated day indexes on which the person is away.
+    first_day : int
+        First simulated day index at work; the person sends no request before it.
+    first_week_spaces : tuple of str
+        Spaces read during the seven days from ``first_day`` in place of ``spaces``;
+        empty for everyone but the new joiner.
+    first_week_weights : tuple of float
+        Share of page views per entry of ``first_week_spaces``.
+    observes_holiday : bool
+        Whether the person has the organisation's public holiday off.
     """
 
     name: str
@@ -175,6 +188,30 @@ class User:
     space_weights: tuple[float, ...] = ()
     favourites: tuple[int, ...] = ()
     days_off: frozenset[int] = frozenset()
+    dwell_seconds: float = 45.0
+    first_day: int = 0
+    first_week_spaces: tuple[str, ...] = ()
+    first_week_weights: tuple[float, ...] = ()
+    observes_holiday: bool = True
+
+
+@dataclass(frozen=True)
+class Reorganisation:
+    """A department that moves its work into a new space on one day.
+
+    Attributes
+    ----------
+    day_index : int
+        Simulated day on which the space is created and first read.
+    department : str
+        The department whose members start using the space.
+    space_key : str
+        Key of the new space.
+    """
+
+    day_index: int
+    department: str
+    space_key: str
 
 
 @dataclass(frozen=True)
@@ -197,6 +234,11 @@ class Organisation:
         Pages and blog posts by content id.
     resource_prefix : str
         ``/s/...`` prefix of the static web resources of this installation.
+    holiday : int or None
+        Simulated day index of the public holiday, or ``None`` when the simulated
+        days contain none.
+    reorganisation : Reorganisation or None
+        The day a department moves into a new space, or ``None``.
     """
 
     timezone: str
@@ -206,6 +248,8 @@ class Organisation:
     spaces: dict[str, Space]
     pages: dict[int, Page]
     resource_prefix: str
+    holiday: int | None = None
+    reorganisation: Reorganisation | None = None
 
     @property
     def dates(self):
@@ -227,415 +271,41 @@ class Organisation:
             if user.kind == "staff" and user.timezone == self.timezone
         ]
 
+    def users_of_kind(self, kind):
+        """Return the users whose ``kind`` is ``kind``, in user order."""
+        return [user for user in self.users if user.kind == kind]
 
-def build_organisation(n_users, start, days, timezone, rng):
-    """Build a random organisation of ``n_users`` people and its wiki.
-
-    Parameters
-    ----------
-    n_users : int
-        Number of people; two service accounts come on top.
-    start : datetime.date
-        First simulated day.
-    days : int
-        Number of simulated days.
-    timezone : str
-        IANA zone of the server and of most staff.
-    rng : numpy.random.Generator
-        Source of randomness.
-
-    Returns
-    -------
-    Organisation
-    """
-    departments = _allocate_departments(n_users)
-    names = _draw_usernames(n_users, rng)
-    builder = _WikiBuilder(rng, start, days)
-    for spec in cat.DEPARTMENTS:
-        builder.add_department_spaces(spec, departments.count(spec.name))
-    builder.add_company_spaces(n_users)
-
-    users = _draw_people(names, departments, timezone, builder, rng, start, days)
-    users.extend(_service_accounts(timezone))
-    prefix = f"/s/en_GB/{cat.RESOURCE_BUILD}/{rng.bytes(16).hex()}/1.0"
-
-    return Organisation(
-        timezone=timezone,
-        start=start,
-        days=days,
-        users=tuple(users),
-        spaces=builder.spaces,
-        pages=builder.pages,
-        resource_prefix=prefix,
-    )
-
-
-def _allocate_departments(n_users):
-    """Split ``n_users`` over the departments by share, largest remainders first."""
-    shares = np.array([spec.share for spec in cat.DEPARTMENTS])
-    exact = shares / shares.sum() * n_users
-    counts = np.floor(exact).astype(int)
-    order = np.argsort(-(exact - counts), kind="stable")
-    for index in order[: n_users - counts.sum()]:
-        counts[index] += 1
-
-    departments = []
-    for spec, count in zip(cat.DEPARTMENTS, counts, strict=True):
-        departments.extend([spec.name] * int(count))
-    return departments
-
-
-def _draw_usernames(n_users, rng):
-    """Draw distinct ``first.last`` usernames, adding a digit on a clash."""
-    names = []
-    used_names = set()
-    while len(names) < n_users:
-        first = cat.FIRST_NAMES[rng.integers(len(cat.FIRST_NAMES))]
-        last = cat.LAST_NAMES[rng.integers(len(cat.LAST_NAMES))]
-        name = f"{first}.{last}"
-        suffix = 2
-        while name in used_names:
-            name = f"{first}.{last}{suffix}"
-            suffix += 1
-        used_names.add(name)
-        names.append(name)
-    return names
-
-
-class _WikiBuilder:
-    """Create spaces and pages with ids that grow in creation order."""
-
-    def __init__(self, rng, start, days):
-        self.rng = rng
-        self.start = start
-        self.days = days
-        self.spaces = {}
-        self.pages = {}
-        self._next_id = _FIRST_PAGE_ID
-
-    def add_department_spaces(self, spec, n_members):
-        topics = spec.topics
-        for position, (key, name) in enumerate(spec.spaces):
-            per_member = _PAGES_PER_MEMBER[min(position, 1)]
-            n_pages = max(_MIN_PAGES_PER_SPACE, per_member * n_members)
-            n_blogs = max(2, n_members // 2) if position == 0 else 0
-            self.add_space(key, name, "department", spec.name, topics, n_pages, n_blogs)
-
-    def add_company_spaces(self, n_users):
-        sizes = {"COMPANY": 0.8, "ITHELP": 0.6, "ONBOARD": 0.3}
-        for key, name, topics in cat.COMPANY_SPACES:
-            n_pages = max(_MIN_PAGES_PER_SPACE, round(sizes[key] * n_users))
-            n_blogs = max(4, round(0.4 * n_users)) if key == "COMPANY" else 0
-            self.add_space(key, name, "company", None, topics, n_pages, n_blogs)
-
-    def add_personal_space(self, username, department_topics):
-        key = f"~{username}"
-        n_pages = int(self.rng.integers(3, 21))
-        name = username.replace(".", " ").title()
-        self.add_space(key, name, "personal", None, department_topics, n_pages, 0)
-        return key
-
-    def add_space(self, key, name, kind, department, topics, n_pages, n_blogs):
-        titles = _page_titles(name, topics, n_pages, self.rng)
-        page_ids = tuple(self._add_page(key, title, None) for title in titles)
-        blog_ids = self._add_blogs(key, topics, n_blogs)
-        space = Space(key, name, kind, department, page_ids, blog_ids)
-        space._cumulative = _popularity(n_pages, self.rng)
-        self.spaces[key] = space
-
-    def _add_blogs(self, key, topics, n_blogs):
-        first = self.start - dt.timedelta(days=_BLOG_HISTORY_DAYS)
-        span = _BLOG_HISTORY_DAYS + self.days
-        offsets = np.sort(self.rng.integers(0, span, size=n_blogs))
-        blog_ids = []
-        for offset in offsets:
-            published = first + dt.timedelta(days=int(offset))
-            title = _blog_title(topics, published, self.rng)
-            blog_ids.append(self._add_page(key, title, published))
-        return tuple(blog_ids)
-
-    def _add_page(self, key, title, published):
-        page_id = self._next_id
-        rng = self.rng
-        size = int(rng.lognormal(np.log(45_000), 0.6))
-        attachments = _draw_attachments(title, rng, self.start)
-        images = _draw_images(rng, self.start)
-        self.pages[page_id] = Page(
-            page_id, key, title, published, size, attachments, images
-        )
-
-        # Comments, attachments and old versions take ids from the same sequence.
-        self._next_id += 1 + len(attachments) + len(images) + int(rng.integers(0, 30))
-        return page_id
-
-
-def _page_titles(space_name, topics, n_pages, rng):
-    """Draw ``n_pages`` distinct titles; the first is the space home page."""
-    titles = [f"{space_name} Home"]
-    seen = {titles[0]}
-    while len(titles) < n_pages:
-        title = _page_title(topics, rng)
-        if title in seen:
-            title = f"{title} {int(rng.integers(2, 30))}"
-        if title not in seen:
-            seen.add(title)
-            titles.append(title)
-    return titles
-
-
-def _page_title(topics, rng):
-    topic = topics[rng.integers(len(topics))]
-    doc = cat.DOC_TYPES[rng.integers(len(cat.DOC_TYPES))]
-    if doc.split()[0] in topic:
-        doc = "Notes"
-    if rng.random() < 0.15:
-        form = cat.UNSAFE_TITLE_FORMATS[rng.integers(len(cat.UNSAFE_TITLE_FORMATS))]
-        date = dt.date(2025, 1, 6) + dt.timedelta(weeks=int(rng.integers(0, 60)))
-        return form.format(topic=topic, doc=doc, date=date.isoformat())
-    return f"{topic} {doc}"
-
-
-def _blog_title(topics, published, rng):
-    topic = topics[rng.integers(len(topics))]
-    form = cat.BLOG_TITLE_FORMATS[rng.integers(len(cat.BLOG_TITLE_FORMATS))]
-    return form.format(topic=topic, month=published.strftime("%B"))
-
-
-def _popularity(n_pages, rng):
-    """Return cumulative Zipf-like weights; the home page is the most popular."""
-    ranks = np.concatenate(([1], 2 + rng.permutation(n_pages - 1)))
-    weights = ranks.astype(float) ** -_POPULARITY_EXPONENT
-    return np.cumsum(weights)
-
-
-def _draw_attachments(title, rng, start):
-    if rng.random() >= 0.25:
-        return ()
-    stem = "-".join(word for word in title.lower().split() if word.isalnum())[:40]
-    files = []
-    for number in range(int(rng.integers(1, 5))):
-        extension, low, high = cat.ATTACHMENT_KINDS[
-            rng.integers(len(cat.ATTACHMENT_KINDS))
+    def space_keys_on(self, day_index, include_personal=True):
+        """Return the keys of the spaces that exist on day ``day_index``."""
+        return [
+            key
+            for key, space in self.spaces.items()
+            if space.first_day <= day_index
+            and (include_personal or space.kind != "personal")
         ]
-        size = int(np.exp(rng.uniform(np.log(low), np.log(high))))
-        name = f"{stem or 'file'}-{number + 1}.{extension}"
-        files.append(_attachment(name, size, rng, start))
-    return tuple(files)
 
+    def habitual_spaces(self, user, day_index):
+        """Return the spaces ``user`` reads by day ``day_index``, as a set of keys.
 
-def _draw_images(rng, start):
-    if rng.random() >= 0.2:
-        return ()
-    count = int(rng.integers(1, 4))
-    return tuple(
-        _attachment(
-            f"image{number + 1}.png", int(rng.integers(20_000, 400_000)), rng, start
-        )
-        for number in range(count)
-    )
+        Besides ``user.spaces`` these are the new joiner's first-week spaces and, for
+        the reorganised department, the new space from its first day.
+        """
+        spaces = set(user.spaces) | set(user.first_week_spaces)
+        change = self.reorganisation
+        if (
+            change is not None
+            and user.department == change.department
+            and day_index >= change.day_index
+        ):
+            spaces.add(change.space_key)
+        return spaces
 
+    def is_day_off(self, user, day_index):
+        """Return whether ``day_index`` is a weekend or the holiday for ``user``.
 
-def _attachment(filename, size, rng, start):
-    days_before = int(rng.integers(1, 700))
-    modified = dt.datetime.combine(start, dt.time(12), tzinfo=dt.UTC)
-    modified_ms = int(modified.timestamp() * 1000) - days_before * 86_400_000
-    modified_ms -= int(rng.integers(0, 86_400_000))
-    return Attachment(filename, size, int(rng.integers(1, 6)), modified_ms)
-
-
-def _draw_people(names, departments, timezone, builder, rng, start, days):
-    """Draw the habits of every person and create the personal spaces."""
-    specs = {spec.name: spec for spec in cat.DEPARTMENTS}
-    roles = _assign_special_roles(departments, rng)
-    identities = []
-    for index, (name, department) in enumerate(zip(names, departments, strict=True)):
-        spec = specs[department]
-        kind, role = roles.get(index, ("staff", _draw_role(spec, rng)))
-        zone = _draw_timezone(spec, timezone, rng)
-        personal = None
-        if rng.random() < _PERSONAL_SPACE_SHARE or kind == "heavy reader":
-            personal = builder.add_personal_space(name, spec.topics)
-        identities.append(_Identity(index, name, spec, kind, role, zone, personal))
-
-    # Habits come second, so that everyone can know every personal space.
-    return [
-        _draw_habits(identity, timezone, builder, rng, start, days)
-        for identity in identities
-    ]
-
-
-class _Identity(NamedTuple):
-    index: int
-    name: str
-    spec: cat.DepartmentSpec
-    kind: str
-    role: str
-    timezone: str
-    personal_space: str | None
-
-
-def _assign_special_roles(departments, rng):
-    """Pick the administrators and the technical writers (heavy readers) by index."""
-    n_users = len(departments)
-    it_staff = [i for i, name in enumerate(departments) if name == "IT"]
-    writers_from = [
-        i for i, name in enumerate(departments) if name in ("Engineering", "Support")
-    ]
-    n_admins = 2 if n_users >= 20 else 1
-    n_writers = max(1, n_users // 40)
-
-    roles = {}
-    for index in rng.permutation(it_staff)[:n_admins]:
-        roles[int(index)] = ("administrator", "Confluence administrator")
-    for index in rng.permutation(writers_from)[:n_writers]:
-        roles[int(index)] = ("heavy reader", "technical writer")
-    return roles
-
-
-def _draw_role(spec, rng):
-    names = [name for name, _ in spec.roles]
-    weights = np.array([weight for _, weight in spec.roles])
-    return names[rng.choice(len(names), p=weights / weights.sum())]
-
-
-def _draw_timezone(spec, server_timezone, rng):
-    draw = rng.random()
-    for zone, share in spec.remote_timezones:
-        if draw < share:
-            return zone
-        draw -= share
-    return server_timezone
-
-
-def _draw_habits(identity, server_zone, builder, rng, start, days):
-    kind, role = identity.kind, identity.role
-    activity = float(rng.lognormal(np.log(9.0), 0.6))
-    if kind == "heavy reader":
-        activity *= 3.5
-    elif "manager" in role:
-        activity *= 1.3
-
-    day_start = float(np.clip(rng.normal(8.6, 0.6), 6.5, 11.0))
-    day_end = day_start + float(np.clip(rng.normal(8.5, 0.5), 7.0, 10.0))
-    edit_rate = {"heavy reader": 0.10}.get(kind, 0.025)
-    if "engineer" in role or "writer" in role:
-        edit_rate *= 1.5
-    spaces, weights = _space_affinity(identity, builder.spaces, rng)
-    in_europe = identity.timezone != server_zone and identity.timezone.startswith(
-        "Europe/"
-    )
-
-    return User(
-        name=identity.name,
-        department=identity.spec.name,
-        role=role,
-        timezone=identity.timezone,
-        client_address=_client_address(identity.index, in_europe),
-        user_agent=_draw_user_agent(rng),
-        kind=kind,
-        activity=activity,
-        day_start_hour=day_start,
-        day_end_hour=day_end,
-        weekend_worker=bool(rng.random() < 0.12),
-        edit_rate=edit_rate,
-        spaces=spaces,
-        space_weights=weights,
-        favourites=_draw_favourites(spaces, weights, builder.spaces, rng),
-        days_off=_draw_days_off(start, days, rng),
-    )
-
-
-def _space_affinity(identity, spaces, rng):
-    """Return the spaces a person reads and the share of views in each."""
-    spec, kind, personal = identity.spec, identity.kind, identity.personal_space
-    own = [key for key, _ in spec.spaces]
-    affinity = {own[0]: 0.42}
-    for key in own[1:]:
-        affinity[key] = 0.20 / (len(own) - 1)
-    affinity.update({"COMPANY": 0.12, "ITHELP": 0.05, "ONBOARD": 0.02})
-    if personal is not None:
-        affinity[personal] = 0.03
-
-    others = [
-        key
-        for key, space in spaces.items()
-        if key not in affinity
-        and not (space.kind == "department" and space.department == spec.name)
-    ]
-    n_occasional = (
-        int(rng.integers(5, 9)) if kind == "heavy reader" else int(rng.integers(1, 4))
-    )
-    share = 0.25 if kind == "heavy reader" else 0.08
-    for key in rng.permutation(others)[:n_occasional]:
-        affinity[str(key)] = share / n_occasional
-
-    total = sum(affinity.values())
-    return tuple(affinity), tuple(weight / total for weight in affinity.values())
-
-
-def _draw_favourites(space_keys, weights, spaces, rng):
-    favourites = []
-    for _ in range(int(rng.integers(3, 11))):
-        key = space_keys[rng.choice(len(space_keys), p=np.asarray(weights))]
-        page_id = spaces[key].sample_page(rng)
-        if page_id not in favourites:
-            favourites.append(page_id)
-    return tuple(favourites)
-
-
-def _draw_days_off(start, days, rng):
-    """Draw a holiday of two to five working days for some people, and sick days."""
-    workdays = [i for i in range(days) if (start + dt.timedelta(days=i)).weekday() < 5]
-    off = {i for i in workdays if rng.random() < 0.02}
-    if workdays and rng.random() < 0.3:
-        first = int(rng.integers(len(workdays)))
-        off.update(workdays[first : first + int(rng.integers(2, 6))])
-    return frozenset(off)
-
-
-def _draw_user_agent(rng):
-    shares = np.array([share for _, share, _, _ in cat.BROWSERS])
-    _, _, template, versions = cat.BROWSERS[
-        rng.choice(len(shares), p=shares / shares.sum())
-    ]
-    return template.format(v=versions[rng.integers(len(versions))])
-
-
-def _client_address(index, in_europe):
-    """Return a fixed address per person from the documentation ranges.
-
-    Offices in the server's country use 198.51.100.0/24 and 203.0.113.0/24 (hosts 10
-    to 199 of the latter; 200 to 254 stay free for addresses no one has used). The
-    European office and any person past those ranges get an IPv6 address from
-    2001:db8::/32, written in the uncompressed form that Tomcat logs.
-    """
-    if in_europe:
-        return f"2001:db8:44:0:0:0:0:{index + 1:x}"
-    if index < 245:
-        return f"198.51.100.{10 + index}"
-    if index < 245 + 190:
-        return f"203.0.113.{10 + index - 245}"
-    return f"2001:db8:10:0:0:0:0:{index + 1:x}"
-
-
-def _service_accounts(timezone):
-    common = {
-        "department": "IT",
-        "role": "service account",
-        "timezone": timezone,
-        "kind": "service",
-    }
-    return [
-        User(
-            name="svc-indexer",
-            client_address="192.0.2.20",
-            user_agent=cat.INDEXER_USER_AGENT,
-            **common,
-        ),
-        User(
-            name="svc-monitor",
-            client_address="192.0.2.21",
-            user_agent=cat.MONITOR_USER_AGENT,
-            **common,
-        ),
-    ]
+        The day is the person's local calendar day with that index.
+        """
+        day = self.start + dt.timedelta(days=day_index)
+        if day.weekday() >= 5:
+            return True
+        return user.observes_holiday and day_index == self.holiday

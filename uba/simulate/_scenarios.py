@@ -2,8 +2,9 @@
 
 A scenario is a small frozen dataclass. The simulator picks its user (unless the
 scenario names one), resolves its day, then calls :meth:`Scenario.inject` with a
-:class:`ScenarioContext`; ``inject`` adds requests and returns the :class:`Label` of the
-user-day, or ``None`` for benign look-alikes that must stay unlabelled.
+:class:`ScenarioContext`. ``inject`` adds requests and returns the :class:`Label` of the
+user-day. A scenario over several days returns a list of labels, and a benign
+look-alike returns ``None`` so that it stays unlabelled.
 """
 
 import datetime as dt
@@ -98,12 +99,28 @@ class ScenarioContext:
         """Return epoch milliseconds of a server-local hour (float) on the day."""
         return self.clock.to_epoch_ms(self.date, hour * 3600)
 
+    def on_day(self, day_index):
+        """Return a context for another day, sharing the random stream and the log."""
+        return ScenarioContext(
+            self.organisation,
+            self.user,
+            day_index,
+            self.rng,
+            self.log,
+            self.clock,
+            self._spare_addresses,
+        )
+
     def new_client_address(self):
         """Return an address that appears nowhere else in the simulation."""
         return next(self._spare_addresses)
 
-    def browser(self, client=None):
-        """Return a browser of the user, optionally on another client address."""
+    def browser(self, client=None, user_agent=None, warm_cache=True):
+        """Return a browser of the user, optionally with another address or agent.
+
+        A browser on another computer starts with an empty cache: pass
+        ``warm_cache=False`` so that static resources come back with 200.
+        """
         return Browser(
             self.log,
             self.user,
@@ -111,8 +128,22 @@ class ScenarioContext:
             self.clock,
             self.day_index,
             self.organisation.resource_prefix,
+            warm_cache=warm_cache,
             client=client,
+            user_agent=user_agent,
         )
+
+    def unread_spaces(self, include_personal=True):
+        """Return the spaces that exist on the day and that the user never reads.
+
+        Department and company spaces come first, each group in key order.
+        """
+        keys = self.organisation.space_keys_on(self.day_index, include_personal)
+        habitual = self.organisation.habitual_spaces(self.user, self.day_index)
+        unread = [key for key in keys if key not in habitual]
+        shared = sorted(key for key in unread if not key.startswith("~"))
+        personal = sorted(key for key in unread if key.startswith("~"))
+        return shared + personal
 
     def label(self, scenario):
         """Return the label of this user-day for ``scenario``."""
@@ -163,16 +194,27 @@ class Scenario:
             )
         return self.day % n_days
 
+    def day_span(self, n_days):
+        """Return the day indexes the scenario may label, in order.
+
+        Scenarios over several days override this; it raises ``ValueError`` when
+        the days do not fit in the simulation.
+        """
+        return [self.resolve_day(n_days)]
+
     def eligible_users(self, organisation):
         """Return the users this scenario may be assigned to: ordinary staff."""
         return organisation.ordinary_users()
 
     def inject(self, context):
-        """Add the scenario's requests; return its :class:`Label` or ``None``."""
+        """Add the scenario's requests; return its label, a list of labels or ``None``.
+
+        Scenarios over several days return one :class:`Label` per labelled day.
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement inject()")
 
 
-def _check_positive(scenario, name, value, integer):
+def check_positive(scenario, name, value, integer):
     if value is None:
         return
     kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
@@ -183,7 +225,7 @@ def _check_positive(scenario, name, value, integer):
         )
 
 
-def _check_hour(scenario, value):
+def check_hour(scenario, value):
     if value is None:
         return
     if (
@@ -194,6 +236,18 @@ def _check_hour(scenario, value):
         raise ValueError(
             f"{scenario.name}: 'start_hour' must be a number in [0, 24) "
             f"or None, got {value!r}"
+        )
+
+
+def check_share(scenario, name, value):
+    """Raise ``ValueError`` unless ``value`` is a number from 0 to 1."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.integer | np.floating)
+        or not (0 <= value <= 1)
+    ):
+        raise ValueError(
+            f"{scenario.name}: {name!r} must be a number in [0, 1], got {value!r}"
         )
 
 
@@ -241,10 +295,10 @@ class RestCrawl(Scenario):
     def validate(self):
         """Check the parameters; raise ``ValueError`` naming the invalid one."""
         super().validate()
-        _check_positive(self, "n_pages", self.n_pages, integer=True)
-        _check_positive(self, "n_spaces", self.n_spaces, integer=True)
-        _check_positive(self, "duration_hours", self.duration_hours, integer=False)
-        _check_hour(self, self.start_hour)
+        check_positive(self, "n_pages", self.n_pages, integer=True)
+        check_positive(self, "n_spaces", self.n_spaces, integer=True)
+        check_positive(self, "duration_hours", self.duration_hours, integer=False)
+        check_hour(self, self.start_hour)
         if (
             self.start_hour is not None
             and self.duration_hours is not None
@@ -271,9 +325,9 @@ class RestCrawl(Scenario):
         duration_h = self.duration_hours or float(rng.uniform(1.0, 2.0))
         duration_h = min(duration_h, 24.0 - start_hour - 1e-3)
 
-        requests = self._plan(context.organisation, n_pages, rng)
+        requests = self._plan(context, n_pages, rng)
         start_ms = context.time_ms(start_hour)
-        times = _steady_times(
+        times = steady_times(
             start_ms, int(duration_h * 3_600_000), len(requests), rng, shape=3.0
         )
         client = context.new_client_address()
@@ -294,14 +348,16 @@ class RestCrawl(Scenario):
             )
         return context.label(self)
 
-    def _plan(self, organisation, n_pages, rng):
+    def _plan(self, context, n_pages, rng):
         """Return ``(uri, size)`` of every request; size 0 marks a 404 response.
 
         The pages come from ``n_spaces`` spaces, or more when these hold too few, in
         proportion to their size. Each space is listed 100 entries at a time, and the
         pages of each listing are fetched before the next listing is requested.
         """
-        keys = _draw_by_size(organisation, _listable_spaces(organisation), rng)
+        organisation = context.organisation
+        listable = organisation.space_keys_on(context.day_index, include_personal=False)
+        keys = draw_by_size(organisation, listable, rng)
         pages = _proportional_pages(organisation, keys, self.n_spaces, n_pages)
         requests = []
         position = {}
@@ -339,18 +395,11 @@ def _proportional_pages(organisation, keys, n_spaces, n_pages):
     return pages
 
 
-def _draw_by_size(organisation, keys, rng):
+def draw_by_size(organisation, keys, rng):
     """Shuffle space keys so that spaces with more pages tend to come first."""
     sizes = np.array([len(organisation.spaces[key].page_ids) for key in keys], float)
     order = rng.choice(len(keys), size=len(keys), replace=False, p=sizes / sizes.sum())
     return [keys[index] for index in order]
-
-
-def _listable_spaces(organisation):
-    """Return the department and company spaces, which a crawler lists first."""
-    return [
-        key for key, space in organisation.spaces.items() if space.kind != "personal"
-    ]
 
 
 @register_scenario
@@ -396,10 +445,10 @@ class BulkBrowserRead(Scenario):
     def validate(self):
         """Check the parameters; raise ``ValueError`` naming the invalid one."""
         super().validate()
-        _check_positive(self, "n_pages", self.n_pages, integer=True)
-        _check_positive(self, "n_spaces", self.n_spaces, integer=True)
-        _check_positive(self, "seconds_per_page", self.seconds_per_page, integer=False)
-        _check_hour(self, self.start_hour)
+        check_positive(self, "n_pages", self.n_pages, integer=True)
+        check_positive(self, "n_spaces", self.n_spaces, integer=True)
+        check_positive(self, "seconds_per_page", self.seconds_per_page, integer=False)
+        check_hour(self, self.start_hour)
         if self.start_hour is not None and self.n_pages is not None:
             end_hour = (
                 self.start_hour + self.n_pages * self.seconds_per_page * 1.25 / 3600
@@ -446,7 +495,7 @@ class BulkBrowserRead(Scenario):
     def _reading_list(self, context, n_pages):
         """Return pages of unused spaces in tree order, spread over ``n_spaces``."""
         organisation = context.organisation
-        unused = [key for key in organisation.spaces if key not in context.user.spaces]
+        unused = context.unread_spaces()
         if not unused:
             raise ValueError(
                 f"{self.name}: user {context.user.name!r} already reads "
@@ -460,10 +509,10 @@ class BulkBrowserRead(Scenario):
         ordered = [str(key) for key in rng.permutation(shared)] + [
             str(key) for key in rng.permutation(personal)
         ]
-        return _spread_over_spaces(organisation, ordered, self.n_spaces, n_pages)
+        return spread_over_spaces(organisation, ordered, self.n_spaces, n_pages)
 
 
-def _spread_over_spaces(organisation, keys, n_spaces, n_pages):
+def spread_over_spaces(organisation, keys, n_spaces, n_pages):
     """Take ``n_pages`` pages in tree order, evenly from the first ``n_spaces`` spaces.
 
     Spaces with fewer pages than their share leave the rest to the others. When the
@@ -487,7 +536,7 @@ def _spread_over_spaces(organisation, keys, n_spaces, n_pages):
     return pages[:n_pages]
 
 
-def _steady_times(start_ms, duration_ms, n_requests, rng, shape):
+def steady_times(start_ms, duration_ms, n_requests, rng, shape):
     """Spread ``n_requests`` over ``duration_ms`` with gamma-distributed gaps."""
     gaps = rng.gamma(shape, 1.0, size=n_requests)
     offsets = np.cumsum(gaps) - gaps[0]
