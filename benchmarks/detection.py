@@ -149,7 +149,7 @@ def evaluate_seed(seed, arguments):
     test_labels = labels[labels["date"] >= test_start]
     test_lookalikes = lookalikes[lookalikes["date"] >= test_start]
 
-    overall, by_scenario = [], []
+    overall, by_scenario, lookalike_tables = [], [], []
     models = (
         candidate_models() if arguments.candidates else {"uba_default": (None, None)}
     )
@@ -162,13 +162,14 @@ def evaluate_seed(seed, arguments):
         scenario_table = result.by_scenario.assign(method=method, seed=seed)
         scenario_table["mean_rank"] = scenario_table["scenario"].map(ranks)
         by_scenario.append(scenario_table)
+        lookalike_tables.append(result.lookalikes.assign(method=method, seed=seed))
 
     print(
         f"seed {seed}: {len(profiles):,} user-days, {len(test_labels)} attacked "
         f"user-days in the test week; simulated and read in {simulated:.0f} s",
         file=sys.stderr,
     )
-    return pd.concat(overall), pd.concat(by_scenario)
+    return pd.concat(overall), pd.concat(by_scenario), pd.concat(lookalike_tables)
 
 
 def mean_table(results, index, metrics):
@@ -187,7 +188,7 @@ def to_markdown(table):
     return "\n".join(lines)
 
 
-def format_tables(overall, by_scenario, arguments):
+def format_tables(overall, by_scenario, lookalikes, arguments):
     lines = []
     seeds = ", ".join(str(seed) for seed in arguments.seeds)
     lines.append(
@@ -199,6 +200,12 @@ def format_tables(overall, by_scenario, arguments):
     lines.append("")
     table = mean_table(overall, "method", OVERALL_METRICS)
     lines.append(to_markdown(table.sort_values("AP", ascending=False)))
+
+    lines.append("")
+    lines.append("## Benign look-alikes in the daily top 5, summed over the test days")
+    lines.append("")
+    table = lookalikes.groupby(["method", "kind"])["in_top_5"].mean().unstack("kind")
+    lines.append(to_markdown(table.sort_values("all")))
 
     for scenario, rows in by_scenario.groupby("scenario"):
         lines.append("")
@@ -213,13 +220,16 @@ def main(argv=None):
     arguments = parse_arguments(argv)
     started = time.perf_counter()
 
-    overall, by_scenario = [], []
+    overall, by_scenario, lookalikes = [], [], []
     for seed in arguments.seeds:
-        seed_overall, seed_scenarios = evaluate_seed(seed, arguments)
+        seed_overall, seed_scenarios, seed_lookalikes = evaluate_seed(seed, arguments)
         overall.append(seed_overall)
         by_scenario.append(seed_scenarios)
+        lookalikes.append(seed_lookalikes)
 
-    text = format_tables(pd.concat(overall), pd.concat(by_scenario), arguments)
+    text = format_tables(
+        pd.concat(overall), pd.concat(by_scenario), pd.concat(lookalikes), arguments
+    )
     print(text)
     print(
         f"Finished in {time.perf_counter() - started:.0f} s on {platform.node()} "
