@@ -95,8 +95,10 @@ def test_table_output_without_file(capsys, organisation):
     assert status == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("Users active on 2026-03-20")
-    assert lines[1].split()[:3] == ["rank", "user", "score"]
-    assert len(lines) == 5
+    assert lines[1].split()[0] == "1"
+    assert lines[2].strip().startswith("read ")
+    assert lines[3].strip().startswith("reasons: ")
+    assert len(lines) == 1 + 3 * 3
 
 
 def test_json_and_parquet_outputs(capsys, organisation, tmp_path):

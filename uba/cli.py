@@ -11,8 +11,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import pandas as pd
-
 from uba._version import __version__
 from uba.exceptions import LogFormatError, ModelMismatchError
 
@@ -20,7 +18,6 @@ logger = logging.getLogger("uba.cli")
 
 _FORMATS = ("auto", "stock", "proxy", "kb2015", "docker", "access_log_filter")
 _OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
-_TABLE_COLUMNS = ["rank", "user", "score", "usual_from", "reasons"]
 
 # Errors caused by the user's input rather than by a bug in uba.
 _INPUT_ERRORS = (
@@ -417,11 +414,16 @@ def _print_table(ranking):
         return
 
     day = ranking["date"].iloc[0]
-    table = ranking[_TABLE_COLUMNS].copy()
-    table["score"] = table["score"].map(lambda value: f"{value:.3f}")
-    with pd.option_context("display.max_colwidth", 200, "display.width", 250):
-        text = table.to_string(index=False)
-    sys.stdout.write(f"Users active on {day}, most anomalous first:\n{text}\n")
+    lines = [f"Users active on {day}, most anomalous first:"]
+    width = max(len(str(user)) for user in ranking["user"])
+    for row in ranking.itertuples(index=False):
+        lines.append(
+            f"{row.rank:>4}  {row.user:<{width}}  score {row.score:8.3f}  "
+            f"usual values from {row.usual_from}"
+        )
+        lines.append(f"      {row.summary}")
+        lines.append(f"      reasons: {row.reasons}")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _check_output_folder(option, path):

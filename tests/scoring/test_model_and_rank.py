@@ -287,3 +287,17 @@ def test_usual_day_has_no_reasons():
         ranking["reasons"] == "no single feature stands out from the usual values"
     ).all()
     assert ranking["reason_1"].isna().all()
+
+
+def test_ranking_has_summary_and_peer_usual(trained):
+    profiles, model = trained
+    day = profiles["date"].max()
+    scored = add_crawler_day(profiles, "user07", day)
+    scored["peer_group"] = ["a" if user < "user20" else "b" for user in scored["user"]]
+    window = scored[(scored["date"] < day) & (scored["date"] >= day - pd.Timedelta(days=28))]
+
+    top = rank_users(scored, model).iloc[0]
+
+    assert top["summary"].startswith("read 1480 pages in 12 spaces")
+    peers = window[window["peer_group"] == "a"]
+    assert top["reason_1_peer_usual"] == pytest.approx(peers[top["reason_1"]].median())

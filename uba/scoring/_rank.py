@@ -4,13 +4,19 @@ import numpy as np
 import pandas as pd
 
 from uba.exceptions import InvalidParameterError
-from uba.features import FEATURES_BY_NAME
+from uba.features import CONTEXT_FEATURES, FEATURES_BY_NAME
+from uba.scoring._narrative import describe_day
 
 N_REASONS = 3
 DEFAULT_HISTORY_DAYS = 28
 
 # Score drops below this share of the row's score are too small to call a reason.
 MIN_EFFECT_SHARE = 0.02
+
+_FEATURE_UNITS = {
+    **{name: feature.unit for name, feature in FEATURES_BY_NAME.items()},
+    **{feature.name: feature.unit for feature in CONTEXT_FEATURES},
+}
 NO_REASON_TEXT = "no single feature stands out from the usual values"
 
 
@@ -42,15 +48,22 @@ def rank_users(
         distance to the 10 nearest training user-days in robust units), ``date``,
         ``usual_from``
         (``"own history"`` or ``"organisation"``), ``history_days`` (days of the
-        user's own history found), ``reasons`` (a readable summary), then for
+        user's own history found), ``summary`` (one plain sentence: what the user
+        read, when, how that compares with their usual day, and new spaces,
+        exports, downloads, searches, scripts or addresses), ``reasons`` (the top
+        features in short form), then for
         ``k`` in 1..3: ``reason_k`` (feature name), ``reason_k_value`` (the day's
-        value), ``reason_k_usual`` (the usual value) and ``reason_k_effect`` (how much
-        the score drops when only this feature is set to its usual value).
+        value), ``reason_k_usual`` (the user's usual value),
+        ``reason_k_peer_usual`` (the median among the user's peer group in the
+        window, or the organisation's) and ``reason_k_effect`` (the feature's effect
+        on the score, see Notes).
 
     Notes
     -----
-    A reason is a feature whose replacement by the user's usual value lowers the score
-    the most. The usual value is the median of the user's own profiles in the
+    A reason is a feature above the user's usual value with the largest effect. The
+    effect averages the score drop when only this feature returns to its usual value
+    and the score rise when only this feature of the usual day takes today's value.
+    The usual value is the median of the user's own profiles in the
     ``history_days`` before ``date``; a user with no such history is compared with the
     organisation's median from the model's training data, and ``usual_from`` says
     which. Features whose effect is below 2 % of the row's score are not listed, so a
@@ -77,6 +90,12 @@ def rank_users(
         }
     )
     ranking = _add_reasons(ranking, model.feature_names, X, usual, effects)
+    ranking = _add_peer_usual(ranking, today, history, model.feature_names)
+    ranking.insert(
+        ranking.columns.get_loc("reasons"),
+        "summary",
+        [describe_day(today.iloc[row], usual.iloc[row]) for row in range(len(today))],
+    )
 
     ranking = ranking.sort_values(["score", "user"], ascending=[False, True])
     ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
@@ -220,8 +239,45 @@ def _add_reasons(ranking, feature_names, X, usual, effects):
     return ranking
 
 
+def _add_peer_usual(ranking, today, history, feature_names):
+    """Add ``reason_k_peer_usual``: the median of that feature among the user's peers.
+
+    Peers are the users of the same ``peer_group`` on the days of the window; a user
+    without a group, or features without a ``peer_group`` column, use the whole
+    organisation.
+    """
+    names = list(feature_names)
+    organisation = history[names].median() if len(history) else None
+    by_group = None
+    if "peer_group" in history.columns and len(history):
+        by_group = history.groupby("peer_group", dropna=True)[names].median()
+
+    groups = today["peer_group"] if "peer_group" in today.columns else None
+    for k in range(1, N_REASONS + 1):
+        column = f"reason_{k}"
+        if column not in ranking.columns:
+            continue
+        values = []
+        for row, name in enumerate(ranking[column]):
+            values.append(_peer_value(name, row, groups, by_group, organisation))
+        position = ranking.columns.get_loc(f"{column}_usual") + 1
+        ranking.insert(position, f"{column}_peer_usual", values)
+    return ranking
+
+
+def _peer_value(name, row, groups, by_group, organisation):
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return np.nan
+    group = None if groups is None else groups.iloc[row]
+    if by_group is not None and group is not None and group in by_group.index:
+        return float(by_group.at[group, name])
+    if organisation is not None:
+        return float(organisation[name])
+    return np.nan
+
+
 def _describe(name, value, usual):
-    unit = FEATURES_BY_NAME[name].unit if name in FEATURES_BY_NAME else ""
+    unit = _FEATURE_UNITS.get(name, "")
     return f"{name} {_format_value(value, unit)} (usual {_format_value(usual, unit)})"
 
 

@@ -1,0 +1,79 @@
+"""One plain sentence that tells an analyst what a user did on the ranked day."""
+
+import pandas as pd
+
+
+def describe_day(today, usual):
+    """Return one sentence per user-day: what they read, when, and how that compares.
+
+    Parameters
+    ----------
+    today : pandas.Series
+        One row of :func:`uba.build_features` output.
+    usual : pandas.Series
+        The user's usual values of the same columns (medians over their history, or
+        the organisation's).
+
+    Returns
+    -------
+    sentence : str
+        For example "read 612 pages in 14 spaces between 09:02 and 12:58; usually 25
+        pages in 2 spaces; 11 of the spaces are new to this user".
+    """
+    parts = [_reading(today), _usual_reading(usual)]
+    parts.extend(_extras(today, usual))
+    return "; ".join(part for part in parts if part)
+
+
+def _count(value, singular, plural=None):
+    number = round(float(value))
+    word = singular if number == 1 else (plural or singular + "s")
+    return f"{number} {word}"
+
+
+def _reading(today):
+    pages = _count(today.get("page_views", 0), "page")
+    spaces = _count(today.get("distinct_spaces", 0), "space")
+    text = f"read {pages} in {spaces}"
+
+    first, last = today.get("first_request"), today.get("last_request")
+    if isinstance(first, pd.Timestamp) and isinstance(last, pd.Timestamp):
+        text += f" between {first:%H:%M} and {last:%H:%M}"
+    return text
+
+
+def _usual_reading(usual):
+    if usual is None or "page_views" not in usual:
+        return ""
+    pages = _count(usual["page_views"], "page")
+    if "distinct_spaces" in usual:
+        return f"usually {pages} in {_count(usual['distinct_spaces'], 'space')}"
+    return f"usually {pages}"
+
+
+def _extras(today, usual):
+    """Yield short clauses for the other things an analyst checks first."""
+    new_spaces = round(float(today.get("new_spaces", 0) or 0))
+    if new_spaces > 0:
+        yield f"{new_spaces} of the spaces are new to this user"
+
+    for column, verb, noun in (
+        ("exports", "exported", "page"),
+        ("space_exports", "exported", "space"),
+        ("attachment_downloads", "downloaded", "attachment"),
+        ("searches", "ran", "search"),
+    ):
+        value = float(today.get(column, 0) or 0)
+        habit = float(usual.get(column, 0) or 0) if usual is not None else 0.0
+        if value > 0 and value > habit:
+            plural = "searches" if noun == "search" else None
+            yield f"{verb} {_count(value, noun, plural)} (usually {habit:.0f})"
+
+    if float(today.get("non_browser_share", 0) or 0) >= 0.5:
+        yield "mostly through a script or command-line client"
+    if float(today.get("new_client_ip", 0) or 0) > 0:
+        yield "from a new address"
+    if float(today.get("new_user_agent", 0) or 0) > 0:
+        yield "with a new user agent"
+    if float(today.get("privileged_content_views", 0) or 0) > 0:
+        yield "as a privileged account reading content"
