@@ -33,6 +33,7 @@ from uba.detectors import (
     RankEnsembleDetector,
 )
 from uba.evaluation import BASELINES, evaluate, model_scores
+from uba.scoring._risk import risk_scores
 from uba.simulate import simulate_benchmark
 
 # Metrics printed per method, in this order, with the column titles used in the tables.
@@ -137,7 +138,18 @@ def score_methods(profiles, test_start, models):
     for name, (detector, feature_names) in models.items():
         model = uba.train_model(train, detector=detector, feature_names=feature_names)
         tables[name] = model_scores(model, test)
+        if name == "uba_default":
+            tables["uba_default_risk"] = risk_table(model, test, tables[name])
     return tables
+
+
+def risk_table(model, test, scores):
+    """Return the score table that ranks by the 0-100 risk, ties broken by score."""
+    risk, _ = risk_scores(
+        scores["score"].to_numpy(), model.metadata["score_quantiles"], test
+    )
+    # Risk saturates at 0 and 100, so the model score orders the rows inside a tie.
+    return scores.assign(score=risk * 1e6 + scores["score"].to_numpy())
 
 
 def evaluate_seed(seed, arguments):

@@ -419,8 +419,10 @@ def _print_table(ranking):
     for row in ranking.itertuples(index=False):
         lines.append(
             f"{row.rank:>4}  {row.user:<{width}}  score {row.score:8.3f}  "
-            f"usual values from {row.usual_from}"
+            f"risk {row.risk:5.1f}  usual values from {row.usual_from}"
         )
+        if row.rules:
+            lines.append(f"      rules: {row.rules}")
         lines.append(f"      {row.summary}")
         lines.append(f"      reasons: {row.reasons}")
     sys.stdout.write("\n".join(lines) + "\n")

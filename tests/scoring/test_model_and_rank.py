@@ -197,7 +197,7 @@ def test_ranking_has_one_row_per_active_user(trained):
     assert ranking["rank"].tolist() == list(range(1, 41))
     assert ranking["score"].is_monotonic_decreasing
     assert (ranking["date"] == "2026-03-10").all()
-    assert list(ranking.columns[:4]) == ["rank", "user", "score", "date"]
+    assert list(ranking.columns[:4]) == ["rank", "user", "score", "risk"]
 
 
 def test_reasons_use_user_usual_value(trained):
@@ -294,7 +294,9 @@ def test_ranking_has_summary_and_peer_usual(trained):
     day = profiles["date"].max()
     scored = add_crawler_day(profiles, "user07", day)
     scored["peer_group"] = ["a" if user < "user20" else "b" for user in scored["user"]]
-    window = scored[(scored["date"] < day) & (scored["date"] >= day - pd.Timedelta(days=28))]
+    window = scored[
+        (scored["date"] < day) & (scored["date"] >= day - pd.Timedelta(days=28))
+    ]
 
     top = rank_users(scored, model).iloc[0]
 

@@ -13,6 +13,7 @@ from uba._version import __version__
 from uba.detectors import KNNDetector
 from uba.exceptions import ModelMismatchError, UBAWarning
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
+from uba.scoring._risk import score_quantiles
 
 # Every feature this version of uba can build, and so can score.
 KNOWN_FEATURES = frozenset(FEATURE_NAMES) | frozenset(CONTEXT_FEATURE_NAMES)
@@ -128,9 +129,7 @@ class ProfileModel:
 
     def score_matrix(self, X):
         """Return the anomaly score of each row of a feature matrix in model order."""
-        if hasattr(self.detector, "anomaly_score"):
-            return np.asarray(self.detector.anomaly_score(X), dtype="float64")
-        return -np.asarray(self.detector.score_samples(X), dtype="float64")
+        return _anomaly_scores(self.detector, X)
 
 
 def model_inputs(profiles, feature_names):
@@ -207,9 +206,16 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
             name: float(value)
             for name, value in zip(feature_names, np.median(X, axis=0), strict=True)
         },
+        "score_quantiles": score_quantiles(_anomaly_scores(detector, X)).tolist(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     return ProfileModel(detector, feature_names, metadata)
+
+
+def _anomaly_scores(detector, X):
+    if hasattr(detector, "anomaly_score"):
+        return np.asarray(detector.anomaly_score(X), dtype="float64")
+    return -np.asarray(detector.score_samples(X), dtype="float64")
 
 
 def _check_known(feature_names):

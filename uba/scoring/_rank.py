@@ -6,6 +6,7 @@ import pandas as pd
 from uba.exceptions import InvalidParameterError
 from uba.features import CONTEXT_FEATURES, FEATURES_BY_NAME
 from uba.scoring._narrative import describe_day
+from uba.scoring._risk import risk_scores
 
 N_REASONS = 3
 DEFAULT_HISTORY_DAYS = 28
@@ -45,7 +46,10 @@ def rank_users(
         One row per user active on ``date``, best rank first, with the columns
         ``rank`` (1 is the most anomalous), ``user``, ``score`` (the model's anomaly
         score, higher is more anomalous; for the default KNN detector the mean
-        distance to the 10 nearest training user-days in robust units), ``date``,
+        distance to the 10 nearest training user-days in robust units), ``risk``
+        (0 to 100, the score combined with rule signals as ``uba.scoring._risk``
+        documents; missing for a model saved without training score percentiles),
+        ``rules`` (the rules that fired, with their strength), ``date``,
         ``usual_from``
         (``"own history"`` or ``"organisation"``), ``history_days`` (days of the
         user's own history found), ``summary`` (one plain sentence: what the user
@@ -89,6 +93,12 @@ def rank_users(
             "history_days": history_counts,
         }
     )
+    ranking.insert(2, "risk", np.nan)
+    quantiles = model.metadata.get("score_quantiles")
+    risk, strengths = risk_scores(scores, quantiles or [0.0, 0.0], today)
+    if quantiles is not None:
+        ranking["risk"] = np.round(risk, 1)
+    ranking.insert(ranking.columns.get_loc("risk") + 1, "rules", _rule_text(strengths))
     ranking = _add_reasons(ranking, model.feature_names, X, usual, effects)
     ranking = _add_peer_usual(ranking, today, history, model.feature_names)
     ranking.insert(
@@ -237,6 +247,20 @@ def _add_reasons(ranking, feature_names, X, usual, effects):
         ranking[f"{label}_usual"] = np.where(present, usual_values[:, k], np.nan)
         ranking[f"{label}_effect"] = np.where(present, top_effects[:, k], np.nan)
     return ranking
+
+
+def _rule_text(strengths):
+    """Return, per row, the rules that fired with their strength, or ""."""
+    texts = []
+    names = list(strengths)
+    for row in range(len(next(iter(strengths.values())))):
+        fired = [
+            f"{name} {strengths[name][row]:.0%}"
+            for name in names
+            if strengths[name][row] > 0
+        ]
+        texts.append(", ".join(fired))
+    return texts
 
 
 def _add_peer_usual(ranking, today, history, feature_names):
