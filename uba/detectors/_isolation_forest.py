@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.ensemble import IsolationForest
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from uba.detectors._base import OutlierScoreMixin
 from uba.exceptions import InvalidParameterError
 
 
@@ -22,7 +23,7 @@ def signed_log1p(X):
     return np.sign(X) * np.log1p(np.abs(X))
 
 
-class IsolationForestDetector(OutlierMixin, BaseEstimator):
+class IsolationForestDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
     """Isolation-forest outlier detector for user-day profiles.
 
     Wraps :class:`sklearn.ensemble.IsolationForest` and applies :func:`signed_log1p` to
@@ -183,52 +184,6 @@ class IsolationForestDetector(OutlierMixin, BaseEstimator):
         if self.extrapolate:
             scores = -self._extrapolated_anomaly_score(-scores, scaled)
         return scores
-
-    def decision_function(self, X):
-        """Return ``score_samples(X) - offset_``; negative values are outliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Profiles to score.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_samples,)
-            Shifted scores; below 0 means :meth:`predict` returns -1.
-        """
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X):
-        """Return -1 for outliers and 1 for inliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Profiles to label.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-            -1 where ``decision_function(X) < 0``, else 1.
-        """
-        decision = self.decision_function(X)
-        return np.where(decision < 0, -1, 1)
-
-    def anomaly_score(self, X):
-        """Return the anomaly score of each row, in (0, 1]; higher is more abnormal.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Profiles to score.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,)
-            ``-score_samples(X)``.
-        """
-        return -self.score_samples(X)
 
     def _extrapolated_anomaly_score(self, anomaly_score, scaled):
         """Shorten the path length of rows outside the training range (see Notes)."""
