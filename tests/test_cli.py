@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import uba
 from uba.cli import main
 from uba.simulate import simulate_organisation
 
@@ -141,6 +142,10 @@ def test_train_logs_summary(capsys, tmp_path):
             "No user was active",
         ),
         (["score", "{log}", "--model", "{tmp}"], "is a folder"),
+        (["score", "{log}", "--model", "{model}", "--privileged", "@{tmp}/no.txt"], "--privileged: file not found"),
+        (["score", "{log}", "--model", "{model}", "--privileged", ","], "names no user"),
+        (["score", "{log}", "--model", "{model}", "--peer-groups", "{tmp}/no.csv"], "--peer-groups: file not found"),
+        (["score", "{log}", "--model", "{model}", "--peer-groups", "{groups}"], "none of its"),
         (
             ["score", "{log}", "--model", "{model}", "--output", "{tmp}/no/r.csv"],
             "does not exist",
@@ -182,6 +187,8 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     bad_line.write_text(STOCK_LINE + "this is not an access-log line\n")
     garbage = tmp_path / "notes.txt"
     garbage.write_text("hello\nworld\n")
+    groups = tmp_path / "groups.csv"
+    groups.write_text("user,group\nJDOE,eng\n")
     model = tmp_path / "model.joblib"
     assert main(["train", str(log), "--model", str(model), "-q"]) == 0
     capsys.readouterr()
@@ -191,6 +198,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         "garbage": garbage,
         "model": model,
         "missing": tmp_path / "missing.log",
+        "groups": groups,
         "tmp": tmp_path,
     }
 
@@ -211,6 +219,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         ["score", "x.log", "--model", "m.joblib", "--top", "0"],
         ["score", "x.log", "--model", "m.joblib", "--format", "apache"],
         ["score", "x.log", "--model", "m.joblib", "--date", "soon"],
+        ["score", "x.log", "--model", "m.joblib", "--window-days", "3"],
         ["train", "x.log", "--model", "m.joblib", "--end", "2026-02-30"],
         ["frobnicate"],
     ],
@@ -220,6 +229,24 @@ def test_bad_arguments_exit_2(capsys, arguments):
 
     assert status == 2
     assert "usage: uba" in err
+
+
+def test_window_days_saved_and_reused(capsys, organisation, tmp_path, caplog):
+    folder, _, _ = organisation
+    model = tmp_path / "week.joblib"
+
+    status, _, err = run_cli(
+        capsys, "train", folder, "--model", model, "--end", "2026-03-15",
+        "--window-days", "7", "-q",
+    )
+    assert status == 0, err
+    assert uba.load_model(model).metadata["window_days"] == 7
+
+    status, _, err = run_cli(
+        capsys, "score", folder, "--model", model, "--window-days", "14", "--top", "1"
+    )
+    assert status == 0, err
+    assert "--window-days 14 differs from the 7 days" in err
 
 
 def test_output_suffix_any_case(capsys, organisation, tmp_path):

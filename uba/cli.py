@@ -18,6 +18,8 @@ logger = logging.getLogger("uba.cli")
 
 _FORMATS = ("auto", "stock", "proxy", "kb2015", "docker", "access_log_filter")
 _OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
+_DEFAULT_WINDOW_DAYS = 28
+_MIN_HISTORY_DAYS = 5
 
 # Errors caused by the user's input rather than by a bug in uba.
 _INPUT_ERRORS = (
@@ -158,7 +160,7 @@ def _build_parser():
         "--output",
         type=Path,
         metavar="FILE",
-        help="write the ranking to FILE instead of printing a table; the suffix sets "
+        help="write the ranking to FILE instead of printing it; the suffix sets "
         "the format: .csv, .json or .parquet",
     )
     score.add_argument(
@@ -251,10 +253,11 @@ def _add_log_arguments(parser):
     )
     parser.add_argument(
         "--window-days",
-        type=_positive_int,
-        default=28,
+        type=_window_days,
         metavar="DAYS",
-        help="days of history that a user-day is compared with (default: 28)",
+        help="days of history that a user-day is compared with, at least "
+        f"{_MIN_HISTORY_DAYS} (default: {_DEFAULT_WINDOW_DAYS} for train, the "
+        "model's own window for score)",
     )
     parser.add_argument(
         "--peer-groups",
@@ -294,6 +297,16 @@ def _iso_date(text):
         ) from None
 
 
+def _window_days(text):
+    value = _positive_int(text)
+    if value < _MIN_HISTORY_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {_MIN_HISTORY_DAYS}, the days of history a user needs "
+            f"to be compared with themselves; got {value}"
+        )
+    return value
+
+
 def _positive_int(text):
     try:
         value = int(text)
@@ -323,10 +336,11 @@ def _read_profiles(arguments):
 
     profiles = build_features(
         events,
-        window_days=arguments.window_days,
+        window_days=arguments.window_days or _DEFAULT_WINDOW_DAYS,
         peer_groups=peer_groups,
-        privileged_users=_privileged_users(arguments.privileged),
+        privileged_users=arguments.privileged_users,
     )
+    _warn_unknown_users(arguments, events, peer_groups)
     logger.info(
         "Built %d user-day profiles of %d users; %d anonymous requests left out",
         len(profiles),
@@ -337,18 +351,71 @@ def _read_profiles(arguments):
 
 
 def _privileged_users(values):
-    """Return the users named by --privileged, reading @FILE arguments, or None."""
+    """Return the users named by --privileged, reading @FILE arguments, or None.
+
+    A file has one or more users per line, separated by commas; text after ``#`` is
+    a comment.
+    """
     if not values:
         return None
     users = set()
     for value in values:
         if value.startswith("@"):
-            path = Path(value[1:])
-            lines = path.read_text(encoding="utf-8").splitlines()
-            users.update(line.strip() for line in lines if line.strip())
+            text = _read_text("--privileged", Path(value[1:]))
+            lines = [line.split("#", 1)[0] for line in text.splitlines()]
         else:
-            users.update(name.strip() for name in value.split(",") if name.strip())
+            lines = [value]
+        for line in lines:
+            users.update(name.strip() for name in line.split(",") if name.strip())
+    if not users:
+        raise _UsageError("--privileged names no user; leave it out to use the default")
     return users
+
+
+def _warn_unknown_users(arguments, events, peer_groups):
+    """Log the users that --privileged or --peer-groups name but the logs lack."""
+    active = set(events["user"].dropna().astype(str).unique())
+    if peer_groups is not None:
+        listed = set(peer_groups)
+        if listed and not listed & active:
+            raise _UsageError(
+                f"--peer-groups {arguments.peer_groups}: none of its "
+                f"{len(listed)} users occurs in the logs; check the user names "
+                "(they are case-sensitive)"
+            )
+        missing = len(active - listed)
+        if missing:
+            logger.warning(
+                "--peer-groups: %d of the %d users in the logs have no group and are "
+                "compared with the whole organisation",
+                missing,
+                len(active),
+            )
+    if arguments.privileged_users:
+        unknown = sorted(arguments.privileged_users - active)
+        if unknown:
+            logger.warning(
+                "--privileged names users that are not in the logs: %s",
+                ", ".join(unknown[:10]),
+            )
+
+
+def _read_text(option, path):
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _UsageError(f"{option}: file not found: {path}") from None
+    except IsADirectoryError:
+        raise _UsageError(f"{option}: {path} is a folder; name a text file") from None
+    except UnicodeDecodeError:
+        raise _UsageError(f"{option}: {path} is not UTF-8 text") from None
+
+
+def _check_input_files(arguments):
+    """Fail on unreadable --peer-groups and --privileged files before reading logs."""
+    if arguments.peer_groups is not None:
+        _read_text("--peer-groups", arguments.peer_groups)
+    arguments.privileged_users = _privileged_users(arguments.privileged)
 
 
 def _progress_printer():
@@ -371,6 +438,7 @@ def _run_train(arguments):
             f"--start {arguments.start} is after --end {arguments.end}; swap them"
         )
     _check_output_folder("--model", arguments.model)
+    _check_input_files(arguments)
     profiles = _read_profiles(arguments)
     model = train_model(profiles, start=arguments.start, end=arguments.end)
     save_model(model, arguments.model)
@@ -398,6 +466,17 @@ def _run_score(arguments):
         _check_output_folder("--output", arguments.output)
 
     model = load_model(arguments.model)
+    trained_window = model.metadata.get("window_days")
+    if arguments.window_days is None:
+        arguments.window_days = trained_window
+    elif trained_window is not None and arguments.window_days != trained_window:
+        logger.warning(
+            "--window-days %d differs from the %d days the model was trained with; "
+            "z-scores and novelty will not mean what the model learned",
+            arguments.window_days,
+            trained_window,
+        )
+    _check_input_files(arguments)
     profiles = _read_profiles(arguments)
     ranking = rank_users(profiles, model, date=arguments.date, top=arguments.top)
 

@@ -81,3 +81,11 @@ def test_subfolders_listed_as_passed_over(write_log, tmp_path):
 
     assert [Path(entry).name for entry in report.passed_over] == ["older"]
     assert report.passed_over[0].endswith("older/")
+
+
+def test_truncated_gzip_strict_names_cut(write_log):
+    compressed = gzip.compress(lines(5000).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", compressed[: len(compressed) // 2])
+
+    with pytest.raises(LogFormatError, match="ends before its end-of-stream marker"):
+        read_events(path, strict=True)

@@ -41,6 +41,7 @@ def test_sentence_names_script_exports_and_new_address():
     sentence = describe_day(today, usual)
 
     assert sentence.startswith("read 1 page in 1 space; usually 1 page in 1 space")
+
     assert "exported 30 pages (usually 2)" in sentence
     assert "exported 1 space (usually 0)" in sentence
     assert "mostly through a script or command-line client" in sentence
@@ -53,3 +54,13 @@ def test_sentence_skips_counts_at_usual_level():
     usual = pd.Series({"page_views": 5.0, "distinct_spaces": 1.0, "searches": 3.0})
 
     assert "searches" not in describe_day(today, usual)
+
+
+def test_sentence_without_spaces_and_one_new_space():
+    today = pd.Series({"page_views": 4.0, "distinct_spaces": 0.0, "new_spaces": 1.0})
+    usual = pd.Series({"page_views": 4.0, "distinct_spaces": 1.0})
+
+    sentence = describe_day(today, usual)
+
+    assert sentence.startswith("read 4 pages; usually 4 pages in 1 space")
+    assert "1 of the spaces is new to this user" in sentence

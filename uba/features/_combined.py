@@ -27,7 +27,7 @@ def build_features(
     features : pandas.DataFrame
         The columns of :func:`uba.features.build_profiles`, then ``baseline``,
         ``peer_group`` and the context features, one row per user-day. ``attrs``
-        combines those of both frames.
+        combines those of both frames and adds ``window_days``.
 
     See Also
     --------
@@ -46,5 +46,5 @@ def build_features(
 
     added = context.drop(columns=["user", "date"])
     features = profiles.join(added)
-    features.attrs = {**context.attrs, **profiles.attrs}
+    features.attrs = {**context.attrs, **profiles.attrs, "window_days": window_days}
     return features

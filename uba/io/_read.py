@@ -242,6 +242,12 @@ def _explain(layout, reason, text):
 
 
 def _record(entry, chunk, result, layout, strict):
+    if strict and chunk.truncated:
+        raise LogFormatError(
+            f"{entry.path}: the gzip file ends before its end-of-stream marker, so its "
+            "last lines are missing. Wait until it is complete, or read in the "
+            "default non-strict mode to read its complete lines."
+        )
     entry.lines_read += chunk.n_lines
     entry.events += len(result.rows)
     entry.add_counts("skipped", result.skipped)

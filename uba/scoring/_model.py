@@ -208,6 +208,8 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
         },
         "score_quantiles": score_quantiles(_anomaly_scores(detector, X)).tolist(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        # The context window the features were built with, so scoring can reuse it.
+        "window_days": profiles.attrs.get("window_days"),
     }
     return ProfileModel(detector, feature_names, metadata)
 

@@ -33,8 +33,9 @@ def _count(value, singular, plural=None):
 
 def _reading(today):
     pages = _count(today.get("page_views", 0), "page")
-    spaces = _count(today.get("distinct_spaces", 0), "space")
-    text = f"read {pages} in {spaces}"
+    text = f"read {pages}"
+    if float(today.get("distinct_spaces", 0) or 0) > 0:
+        text += f" in {_count(today['distinct_spaces'], 'space')}"
 
     first, last = today.get("first_request"), today.get("last_request")
     if isinstance(first, pd.Timestamp) and isinstance(last, pd.Timestamp):
@@ -55,13 +56,15 @@ def _extras(today, usual):
     """Yield short clauses for the other things an analyst checks first."""
     new_spaces = round(float(today.get("new_spaces", 0) or 0))
     if new_spaces > 0:
-        yield f"{new_spaces} of the spaces are new to this user"
+        verb = "is" if new_spaces == 1 else "are"
+        yield f"{new_spaces} of the spaces {verb} new to this user"
 
     for column, verb, noun in (
         ("exports", "exported", "page"),
         ("space_exports", "exported", "space"),
         ("attachment_downloads", "downloaded", "attachment"),
         ("searches", "ran", "search"),
+        ("admin_requests", "made", "administration request"),
     ):
         value = float(today.get(column, 0) or 0)
         habit = float(usual.get(column, 0) or 0) if usual is not None else 0.0

@@ -18,7 +18,10 @@ _FEATURE_UNITS = {
     **{name: feature.unit for name, feature in FEATURES_BY_NAME.items()},
     **{feature.name: feature.unit for feature in CONTEXT_FEATURES},
 }
-NO_REASON_TEXT = "no single feature stands out from the usual values"
+NO_REASON_TEXT = (
+    "no feature is clearly above its usual value; the score comes from a rare mix "
+    "of values or from less activity than usual"
+)
 
 
 def rank_users(
