@@ -123,6 +123,7 @@ def candidate_models():
             uba.FEATURE_NAMES,
         ),
         "uba_knn": (KNNDetector(), None),
+        "uba_knn_profile_only": (KNNDetector(), uba.FEATURE_NAMES),
         "uba_pca": (PCADetector(), None),
         "uba_ecdf": (ECDFDetector(), None),
         "uba_rank_ensemble": (RankEnsembleDetector(), None),
