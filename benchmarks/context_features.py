@@ -1,7 +1,6 @@
 """Time build_context_features on generated events of a large organisation.
 
-Run with ``python tests/features/benchmark_context_features.py [--events N]``. Pytest
-does not collect this file. The default is 5,000,000 events of 3,000 users in 30
+Run by hand with ``python benchmarks/context_features.py [--events N]``. The default is 5,000,000 events of 3,000 users in 30
 departments over 30 days. The script prints the wall time of ``build_profiles``, of
 ``build_context_features`` with derived peer groups and with given ones, and the
 peak resident set size of the process.

@@ -1,7 +1,6 @@
 """Time classify_requests on generated request columns.
 
-Run with ``python tests/urls/benchmark_classify_requests.py``. Pytest does not
-collect this file. Each scenario runs three times and the best time is reported.
+Run by hand with ``python benchmarks/classify_requests.py``. Each scenario runs three times and the best time is reported.
 """
 
 import time
