@@ -1,3 +1,4 @@
+import argparse
 import gzip
 import json
 import subprocess
@@ -8,7 +9,7 @@ import pandas as pd
 import pytest
 
 import uba
-from uba.cli import main
+from uba.cli import _derived_peer_groups, main
 from uba.simulate import simulate_organisation
 
 REPO = Path(__file__).parents[1]
@@ -312,3 +313,16 @@ def test_console_script_runs(tmp_path):
 
     assert completed.returncode == 0
     assert completed.stdout.startswith("uba ")
+
+
+def test_derived_peer_groups_leave_out_scored_day(tmp_path):
+    day_one = THREE_USERS
+    day_two = STOCK_LINE.replace("03/Mar", "04/Mar").replace("jdoe", "late")
+    log = tmp_path / "conf_access_log.2025-03-03.log"
+    log.write_text(day_one + day_two)
+    events = uba.read_events(log)
+    arguments = argparse.Namespace(command="score", date=None)
+
+    groups = _derived_peer_groups(arguments, events)
+
+    assert set(groups) == {"jdoe", "ann", "bob"}

@@ -11,6 +11,8 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from uba._version import __version__
 from uba.exceptions import LogFormatError, ModelMismatchError
 
@@ -330,9 +332,10 @@ def _read_profiles(arguments):
         duration_unit=arguments.duration_unit,
         progress=_progress_printer() if sys.stderr.isatty() else None,
     )
-    peer_groups = None
     if arguments.peer_groups is not None:
         peer_groups = read_peer_groups(arguments.peer_groups)
+    else:
+        peer_groups = _derived_peer_groups(arguments, events)
 
     profiles = build_features(
         events,
@@ -348,6 +351,41 @@ def _read_profiles(arguments):
         profiles.attrs.get("anonymous_requests", 0),
     )
     return profiles
+
+
+def _derived_peer_groups(arguments, events):
+    """Derive peer groups from the training days only, never from the scored day.
+
+    For ``train`` these are the days from --start to --end; for ``score``, the days
+    before the scored one. Returns None (groups from all events) when those days
+    hold no event.
+    """
+    from uba.features import derive_peer_groups
+
+    local_seconds = (
+        events["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None).astype("int64")
+        // 1_000_000_000
+        + events["utc_offset"].astype("int64") * 60
+    )
+    local_day = (local_seconds // 86_400).to_numpy()
+
+    keep = np.ones(len(events), dtype=bool)
+    if arguments.command == "train":
+        if arguments.start is not None:
+            keep &= local_day >= _day_number(arguments.start)
+        if arguments.end is not None:
+            keep &= local_day <= _day_number(arguments.end)
+    else:
+        scored = local_day.max() if arguments.date is None else _day_number(arguments.date)
+        keep &= local_day < scored
+
+    if not keep.any():
+        return None
+    return derive_peer_groups(events.loc[keep])
+
+
+def _day_number(date):
+    return (date - dt.date(1970, 1, 1)).days
 
 
 def _privileged_users(values):
@@ -375,7 +413,7 @@ def _privileged_users(values):
 def _warn_unknown_users(arguments, events, peer_groups):
     """Log the users that --privileged or --peer-groups name but the logs lack."""
     active = set(events["user"].dropna().astype(str).unique())
-    if peer_groups is not None:
+    if arguments.peer_groups is not None:
         listed = set(peer_groups)
         if listed and not listed & active:
             raise _UsageError(
