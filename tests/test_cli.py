@@ -316,7 +316,11 @@ def test_console_script_runs(tmp_path):
 
 
 def test_derived_peer_groups_leave_out_scored_day(tmp_path):
-    day_one = THREE_USERS
+    # Each user reads another space, so every one of them has a space profile.
+    day_one = "".join(
+        STOCK_LINE.replace("jdoe", name).replace("/ENG/", f"/{space}/")
+        for name, space in (("jdoe", "ENG"), ("ann", "HR"), ("bob", "FIN"))
+    )
     day_two = STOCK_LINE.replace("03/Mar", "04/Mar").replace("jdoe", "late")
     log = tmp_path / "conf_access_log.2025-03-03.log"
     log.write_text(day_one + day_two)
