@@ -301,3 +301,29 @@ def test_ranking_has_summary_and_peer_usual(trained):
     assert top["summary"].startswith("read 1480 pages in 12 spaces")
     peers = window[window["peer_group"] == "a"]
     assert top["reason_1_peer_usual"] == pytest.approx(peers[top["reason_1"]].median())
+
+
+def test_reasons_name_each_behaviour_once():
+    from uba.scoring._rank import _choose_reasons
+
+    names = np.array(["page_views", "page_views_z", "peer_page_views_z", "exports"])
+    values = np.array([900.0, 80.0, 40.0, 3.0])
+    usual = np.array([20.0, 0.0, 0.0, 0.0])
+    effects = np.array([0.5, 2.0, 1.0, 0.3])
+
+    chosen = _choose_reasons(names, values, usual, effects, min_effect=0.1)
+
+    assert [names[index] for index in chosen] == ["page_views_z", "exports"]
+
+
+def test_z_reason_told_through_its_count():
+    from uba.scoring._rank import _describe
+
+    today = pd.Series({"page_views": 1349.0})
+    usual = pd.Series({"page_views": 5.0})
+
+    own = _describe("page_views_z", 601.2, 0.0, today, usual)
+    peers = _describe("peer_page_views_z", 40.4, 0.0, today, usual)
+
+    assert own == "page_views 1349 (usual 5, 601 robust SD above)"
+    assert peers == "page_views 1349 (40 robust SD above the peer group)"

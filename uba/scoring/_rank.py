@@ -102,7 +102,7 @@ def rank_users(
     if quantiles is not None:
         ranking["risk"] = np.round(risk, 1)
     ranking.insert(ranking.columns.get_loc("risk") + 1, "rules", _rule_text(strengths))
-    ranking = _add_reasons(ranking, model.feature_names, X, usual, effects)
+    ranking = _add_reasons(ranking, model.feature_names, X, usual, effects, today)
     ranking = _add_peer_usual(ranking, today, history, model.feature_names)
     ranking.insert(
         ranking.columns.get_loc("reasons"),
@@ -216,40 +216,81 @@ def _reason_effects(model, X, usual, scores):
     return (drop + rise) / 2
 
 
-def _add_reasons(ranking, feature_names, X, usual, effects):
-    order = np.argsort(-effects, axis=1, kind="stable")[:, :N_REASONS]
-    rows = np.arange(len(X))[:, np.newaxis]
-    top_effects = effects[rows, order]
-    min_effect = MIN_EFFECT_SHARE * np.abs(ranking["score"].to_numpy())[:, np.newaxis]
-    values = X[rows, order]
-    usual_values = usual.to_numpy(dtype="float64")[rows, order]
+def _add_reasons(ranking, feature_names, X, usual, effects, today):
+    names = np.asarray(feature_names, dtype=object)
+    usual_matrix = usual.to_numpy(dtype="float64")
+    min_effect = MIN_EFFECT_SHARE * np.abs(ranking["score"].to_numpy())
 
-    # Reading less than usual is no reason to suspect mining, even where it moves the
-    # score, so only features above their usual value are listed.
-    has_reason = (
-        (top_effects > 0) & (top_effects >= min_effect) & (values > usual_values)
-    )
+    chosen = [
+        _choose_reasons(names, X[row], usual_matrix[row], effects[row], min_effect[row])
+        for row in range(len(X))
+    ]
 
-    names = np.asarray(feature_names, dtype=object)[order]
+    ranking["reasons"] = [
+        "; ".join(
+            _describe(
+                names[index],
+                X[row, index],
+                usual_matrix[row, index],
+                today.iloc[row],
+                usual.iloc[row],
+            )
+            for index in indices
+        )
+        or NO_REASON_TEXT
+        for row, indices in enumerate(chosen)
+    ]
 
-    summaries = []
-    for row in range(len(X)):
-        parts = [
-            _describe(names[row, k], values[row, k], usual_values[row, k])
-            for k in range(order.shape[1])
-            if has_reason[row, k]
-        ]
-        summaries.append("; ".join(parts) if parts else NO_REASON_TEXT)
-    ranking["reasons"] = summaries
-
-    for k in range(order.shape[1]):
+    for k in range(N_REASONS):
         label = f"reason_{k + 1}"
-        present = has_reason[:, k]
-        ranking[label] = np.where(present, names[:, k], None)
-        ranking[f"{label}_value"] = np.where(present, values[:, k], np.nan)
-        ranking[f"{label}_usual"] = np.where(present, usual_values[:, k], np.nan)
-        ranking[f"{label}_effect"] = np.where(present, top_effects[:, k], np.nan)
+        picked = [indices[k] if k < len(indices) else None for indices in chosen]
+        rows = range(len(X))
+        ranking[label] = [None if index is None else names[index] for index in picked]
+        ranking[f"{label}_value"] = [
+            np.nan if index is None else X[row, index]
+            for row, index in zip(rows, picked)
+        ]
+        ranking[f"{label}_usual"] = [
+            np.nan if index is None else usual_matrix[row, index]
+            for row, index in zip(rows, picked)
+        ]
+        ranking[f"{label}_effect"] = [
+            np.nan if index is None else effects[row, index]
+            for row, index in zip(rows, picked)
+        ]
     return ranking
+
+
+def _choose_reasons(names, values, usual_values, effects, min_effect):
+    """Return the indices of up to three reasons for one row, largest effect first.
+
+    Reading less than usual is no reason to suspect mining, even where it moves the
+    score, so only features above their usual value count. A behaviour appears once:
+    ``page_views``, ``page_views_z`` and ``peer_page_views_z`` say one thing.
+    """
+    chosen, behaviours = [], set()
+    for index in np.argsort(-effects, kind="stable"):
+        if (
+            len(chosen) == N_REASONS
+            or effects[index] < min_effect
+            or effects[index] <= 0
+        ):
+            break
+        if values[index] <= usual_values[index]:
+            continue
+        behaviour = _behaviour(names[index])
+        if behaviour in behaviours:
+            continue
+        behaviours.add(behaviour)
+        chosen.append(index)
+    return chosen
+
+
+def _behaviour(name):
+    """Return the profile feature a feature name is about: ``peer_x_z`` is ``x``."""
+    for suffix in ("_z", "_pct"):
+        name = name.removesuffix(suffix)
+    return name.removeprefix("peer_")
 
 
 def _rule_text(strengths):
@@ -303,7 +344,19 @@ def _peer_value(name, row, groups, by_group, organisation):
     return np.nan
 
 
-def _describe(name, value, usual):
+def _describe(name, value, usual, today_row, usual_row):
+    """Describe one reason; a z-score is told through the count it measures."""
+    base = _behaviour(name)
+    if name.endswith("_z") and base in today_row.index:
+        unit = _FEATURE_UNITS.get(base, "")
+        today_text = _format_value(float(today_row[base]), unit)
+        if name.startswith("peer_"):
+            return f"{base} {today_text} ({value:.0f} robust SD above the peer group)"
+        if base in usual_row.index:
+            usual_text = _format_value(float(usual_row[base]), unit)
+            return (
+                f"{base} {today_text} (usual {usual_text}, {value:.0f} robust SD above)"
+            )
     unit = _FEATURE_UNITS.get(name, "")
     return f"{name} {_format_value(value, unit)} (usual {_format_value(usual, unit)})"
 
