@@ -33,6 +33,7 @@ from uba.detectors import (
     RankEnsembleDetector,
 )
 from uba.evaluation import BASELINES, evaluate, model_scores
+from uba.features import derive_peer_groups
 from uba.scoring._risk import risk_scores
 from uba.simulate import simulate_benchmark
 
@@ -100,9 +101,16 @@ def simulate(seed, arguments, folder):
         seed=seed,
     )
     events = uba.read_events(folder)
-    profiles = uba.build_features(events)
+    local_time = events["timestamp"].dt.tz_localize(None) + pd.to_timedelta(
+        events["utc_offset"], unit="min"
+    )
+    test_start = local_time.max().normalize() - pd.Timedelta(days=arguments.test_days - 1)
 
-    test_start = profiles["date"].max() - pd.Timedelta(days=arguments.test_days - 1)
+    # Peer groups come from the training days, as the command line derives them, so
+    # the attacks of the test week cannot move their users into other groups.
+    peer_groups = derive_peer_groups(events[(local_time < test_start).to_numpy()])
+    profiles = uba.build_features(events, peer_groups=peer_groups)
+
     labels = _as_dates(result.labels)
     lookalikes = _as_dates(result.lookalikes)
     return profiles, labels, lookalikes, test_start
