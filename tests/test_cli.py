@@ -152,6 +152,10 @@ def test_train_logs_summary(capsys, tmp_path):
             "names no user",
         ),
         (
+            ["score", "{log}", "--model", "{model}", "--privileged", "group:eng"],
+            "needs --peer-groups",
+        ),
+        (
             ["score", "{log}", "--model", "{model}", "--peer-groups", "{tmp}/no.csv"],
             "--peer-groups: file not found",
         ),

@@ -272,8 +272,9 @@ def _add_log_arguments(parser):
         "--privileged",
         action="append",
         metavar="USERS",
-        help="privileged accounts, comma-separated, or @FILE with one user per line; "
-        "may be repeated (default: users seen on administration pages in the window)",
+        help="privileged accounts, comma-separated, or @FILE with users per line; "
+        "group:NAME takes every member of a --peer-groups group; may be repeated "
+        "(default: users seen on administration pages in the window)",
     )
 
 
@@ -342,6 +343,7 @@ def _read_profiles(arguments):
         window_days=arguments.window_days or _DEFAULT_WINDOW_DAYS,
         peer_groups=peer_groups,
         privileged_users=arguments.privileged_users,
+        privileged_groups=arguments.privileged_groups,
     )
     _warn_unknown_users(arguments, events, peer_groups)
     logger.info(
@@ -376,7 +378,9 @@ def _derived_peer_groups(arguments, events):
         if arguments.end is not None:
             keep &= local_day <= _day_number(arguments.end)
     else:
-        scored = local_day.max() if arguments.date is None else _day_number(arguments.date)
+        scored = (
+            local_day.max() if arguments.date is None else _day_number(arguments.date)
+        )
         keep &= local_day < scored
 
     if not keep.any():
@@ -453,7 +457,17 @@ def _check_input_files(arguments):
     """Fail on unreadable --peer-groups and --privileged files before reading logs."""
     if arguments.peer_groups is not None:
         _read_text("--peer-groups", arguments.peer_groups)
-    arguments.privileged_users = _privileged_users(arguments.privileged)
+    names = _privileged_users(arguments.privileged)
+    groups = {
+        name.removeprefix("group:") for name in names or () if name.startswith("group:")
+    }
+    if groups and arguments.peer_groups is None:
+        raise _UsageError(
+            "--privileged group:NAME needs --peer-groups, which says who is in each group"
+        )
+    arguments.privileged_groups = groups or None
+    users = {name for name in names or () if not name.startswith("group:")}
+    arguments.privileged_users = users or None
 
 
 def _progress_printer():

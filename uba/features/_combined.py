@@ -1,6 +1,8 @@
 """Profiles and context features of every user-day in one frame."""
 
+from uba.exceptions import InvalidParameterError
 from uba.features._context import build_context_features
+from uba.features._peers import normalise_peer_groups
 from uba.features._profiles import build_profiles
 
 
@@ -11,6 +13,7 @@ def build_features(
     min_history_days=5,
     peer_groups=None,
     privileged_users=None,
+    privileged_groups=None,
 ):
     """Build the profile and the context features of every user-day of ``events``.
 
@@ -21,6 +24,9 @@ def build_features(
         the context features, the ``window_days`` days before them.
     window_days, min_history_days, peer_groups, privileged_users
         As for :func:`uba.features.build_context_features`.
+    privileged_groups : iterable of str, optional
+        Groups of ``peer_groups`` whose members all count as privileged, in addition
+        to ``privileged_users``. Needs ``peer_groups``.
 
     Returns
     -------
@@ -34,6 +40,9 @@ def build_features(
     build_profiles : The profile features alone, several times faster.
     build_context_features : The context features alone.
     """
+    privileged_users = _with_group_members(
+        privileged_users, privileged_groups, peer_groups
+    )
     profiles = build_profiles(events)
     context = build_context_features(
         events,
@@ -48,3 +57,26 @@ def build_features(
     features = profiles.join(added)
     features.attrs = {**context.attrs, **profiles.attrs, "window_days": window_days}
     return features
+
+
+def _with_group_members(privileged_users, privileged_groups, peer_groups):
+    """Return the privileged users plus the members of the privileged groups."""
+    if privileged_groups is None:
+        return privileged_users
+    if isinstance(privileged_groups, str):
+        privileged_groups = [privileged_groups]
+    groups = {str(group) for group in privileged_groups}
+
+    mapping = normalise_peer_groups(peer_groups)
+    if mapping is None:
+        raise InvalidParameterError(
+            "privileged_groups needs peer_groups, which says who is in each group"
+        )
+    unknown = sorted(groups - set(mapping.values()))
+    if unknown:
+        raise InvalidParameterError(
+            f"privileged_groups names groups that peer_groups does not have: {unknown}"
+        )
+
+    members = {user for user, group in mapping.items() if group in groups}
+    return set(privileged_users or ()) | members

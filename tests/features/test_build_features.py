@@ -1,0 +1,63 @@
+import pandas as pd
+import pytest
+
+from uba.exceptions import InvalidParameterError
+from uba.features import build_features
+
+
+def make_events():
+    days = pd.date_range("2026-03-02 10:00", periods=6, freq="D", tz="UTC")
+    rows = []
+    for user, space in (("ann", "HR"), ("bob", "ENG"), ("cy", "ENG")):
+        for day in days:
+            rows.append(
+                {
+                    "timestamp": day,
+                    "utc_offset": 0,
+                    "user": user,
+                    "client_ip": "192.0.2.10",
+                    "path": f"/display/{space}/Home",
+                    "status": 200,
+                    "user_agent": "Mozilla/5.0",
+                    "action": "page_view",
+                    "space_key": space,
+                    "page_id": pd.NA,
+                }
+            )
+    events = pd.DataFrame(rows)
+    events["page_id"] = events["page_id"].astype("Int64")
+    return events
+
+
+def test_features_carry_window_and_both_parts():
+    features = build_features(make_events(), window_days=7)
+
+    assert features.attrs["window_days"] == 7
+    assert "page_views" in features.columns
+    assert "page_views_z" in features.columns
+    assert len(features) == 18
+
+
+def test_privileged_group_members_flagged():
+    groups = {"ann": "hr", "bob": "eng", "cy": "eng"}
+
+    features = build_features(
+        make_events(), peer_groups=groups, privileged_groups=["eng"]
+    )
+
+    flagged = features.groupby("user")["privileged"].max()
+    assert flagged["bob"] == 1
+    assert flagged["cy"] == 1
+    assert flagged["ann"] == 0
+
+
+def test_privileged_group_needs_peer_groups():
+    with pytest.raises(InvalidParameterError, match="needs peer_groups"):
+        build_features(make_events(), privileged_groups=["eng"])
+
+
+def test_unknown_privileged_group_rejected():
+    with pytest.raises(InvalidParameterError, match="admins"):
+        build_features(
+            make_events(), peer_groups={"ann": "hr"}, privileged_groups="admins"
+        )
