@@ -463,7 +463,7 @@ def _check_input_files(arguments):
     }
     if groups and arguments.peer_groups is None:
         raise _UsageError(
-            "--privileged group:NAME needs --peer-groups, which says who is in each group"
+            "--privileged group:NAME needs --peer-groups, the file that maps users to groups"
         )
     arguments.privileged_groups = groups or None
     users = {name for name in names or () if not name.startswith("group:")}

@@ -70,7 +70,7 @@ def _with_group_members(privileged_users, privileged_groups, peer_groups):
     mapping = normalise_peer_groups(peer_groups)
     if mapping is None:
         raise InvalidParameterError(
-            "privileged_groups needs peer_groups, which says who is in each group"
+            "privileged_groups needs peer_groups, the mapping from users to groups"
         )
     unknown = sorted(groups - set(mapping.values()))
     if unknown:

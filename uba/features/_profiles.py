@@ -195,8 +195,8 @@ def _event_flags(events):
     background = (action == "background").to_numpy()
     foreground = ~background
 
-    # AccessLogFilter lines log neither status nor user agent; the reader stores
-    # status 0 for them. Such requests count as answered, and the shares that need
+    # AccessLogFilter lines log neither status nor user agent, so the reader stores
+    # status 0 for them. Such requests count as successful, and the shares that need
     # a status or an agent leave them out.
     unlogged = status == _STATUS_NOT_LOGGED
     logged = foreground & ~unlogged

@@ -370,7 +370,7 @@ def read_events(
     events : pandas.DataFrame
         One row per request with the columns of ``uba._schema.EVENT_COLUMNS``,
         sorted by ``timestamp`` (ties keep file order, then line order), with a
-        fresh ``RangeIndex``. ``events.attrs["read_report"]`` holds the report.
+        fresh ``RangeIndex``. ``events.attrs["read_report"]`` contains the report.
     report : ReadReport
         Only with ``return_report=True``.
 

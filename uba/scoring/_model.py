@@ -18,8 +18,9 @@ from uba.scoring._risk import score_quantiles
 # Every feature this version of uba can build, and so can score.
 KNOWN_FEATURES = frozenset(FEATURE_NAMES) | frozenset(CONTEXT_FEATURE_NAMES)
 
-# Features of the default model. The profile counts say how much and how a user read;
-# the context features say how far that is from the user's own habit and peers.
+# Features of the default model. The profile counts measure how much and how a user
+# read, and the context features measure how far that is from the user's own habit
+# and their peers.
 # Left out: raw request counts and activity hours (repeated by the views), the
 # weekend flag (the time-of-week rarity covers it per user), history_days (a short
 # history is not suspicious by itself), percentiles (they repeat the z-scores with a

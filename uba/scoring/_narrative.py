@@ -1,4 +1,4 @@
-"""One plain sentence that tells an analyst what a user did on the ranked day."""
+"""One plain sentence that describes what a user did on the ranked day."""
 
 import pandas as pd
 

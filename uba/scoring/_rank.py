@@ -179,7 +179,7 @@ def _usual_values(today, history, model):
     fallback = model.usual_values
     usual = usual.fillna(fallback)
 
-    # The detector sees z-scores clipped at 0, so the usual values must be too.
+    # The detector gets z-scores clipped at 0, so the usual values are clipped too.
     deviations = [name for name in names if name.endswith("_z")]
     usual[deviations] = usual[deviations].clip(lower=0.0)
     return usual.reset_index(drop=True), history_counts.to_numpy()
@@ -190,9 +190,9 @@ def _reason_effects(model, X, usual, scores):
 
     An effect averages two changes of the score: the drop when only this feature
     returns to its usual value, and the rise when only this feature of the usual day
-    takes today's value. The first alone misses features when several deviate at once
-    (each one alone still leaves the row far from ordinary days); the second alone
-    misses features that matter only together.
+    takes today's value. The first alone misses features when several deviate at
+    once, because each one alone still leaves the row far from ordinary days. The
+    second alone misses features that matter only together.
     """
     n_rows, n_features = X.shape
     n_pairs = n_rows * n_features
@@ -265,8 +265,9 @@ def _choose_reasons(names, values, usual_values, effects, min_effect):
     """Return the indices of up to three reasons for one row, largest effect first.
 
     Reading less than usual is no reason to suspect mining, even where it moves the
-    score, so only features above their usual value count. A behaviour appears once:
-    ``page_views``, ``page_views_z`` and ``peer_page_views_z`` say one thing.
+    score, so only features above their usual value count. Each behaviour appears
+    once, because ``page_views``, ``page_views_z`` and ``peer_page_views_z`` all
+    measure the same reading.
     """
     chosen, behaviours = [], set()
     for index in np.argsort(-effects, kind="stable"):
@@ -310,9 +311,9 @@ def _rule_text(strengths):
 def _add_peer_usual(ranking, today, history, feature_names):
     """Add ``reason_k_peer_usual``: the median of that feature among the user's peers.
 
-    Peers are the users of the same ``peer_group`` on the days of the window; a user
-    without a group, or features without a ``peer_group`` column, use the whole
-    organisation.
+    Peers are the users of the same ``peer_group`` on the days of the window. A user
+    without a group, and features without a ``peer_group`` column, use the whole
+    organisation instead.
     """
     names = list(feature_names)
     organisation = history[names].median() if len(history) else None
@@ -345,7 +346,7 @@ def _peer_value(name, row, groups, by_group, organisation):
 
 
 def _describe(name, value, usual, today_row, usual_row):
-    """Describe one reason; a z-score is told through the count it measures."""
+    """Describe one reason, giving a z-score as the count it measures."""
     base = _behaviour(name)
     if name.endswith("_z") and base in today_row.index:
         unit = _FEATURE_UNITS.get(base, "")
