@@ -15,6 +15,7 @@ from uba.detectors import (
     PCADetector,
     PyODDetector,
     RankEnsembleDetector,
+    SelfBaselineDetector,
 )
 
 COLUMNS = ["requests", "page_views", "distinct_pages", "exports", "share", "flag"]
@@ -42,6 +43,7 @@ DETECTORS = {
     "ecdf_log": lambda: ECDFDetector(log_scale=True),
     "pyod_iforest": lambda: PyODDetector(IForest(n_estimators=50, random_state=0)),
     "rank_ensemble": small_ensemble,
+    "self_baseline": lambda: SelfBaselineDetector(KNNDetector(n_neighbors=5)),
 }
 
 detector_factories = pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from uba.detectors import (
     ProfileScaler,
     PyODDetector,
     RankEnsembleDetector,
+    SelfBaselineDetector,
 )
 
 
@@ -35,6 +36,8 @@ ESTIMATORS = [
     PyODDetector(IForest(n_estimators=10, random_state=0)),
     PyODDetector(ECOD()),
     small_ensemble(),
+    SelfBaselineDetector(KNNDetector(n_neighbors=3)),
+    SelfBaselineDetector(PCADetector(), self_weight=0.0),
 ]
 
 

@@ -9,9 +9,11 @@ detectors that document otherwise, and scoring never changes a fitted detector.
 
 The detectors are :class:`IsolationForestDetector`, :class:`KNNDetector`,
 :class:`PCADetector`, :class:`ECDFDetector`, :class:`PyODDetector` for any PyOD
-detector, and :class:`RankEnsembleDetector`, which averages the training percentiles
-of several of them. :class:`ProfileScaler` is the robust scaling that the distance
-and PCA detectors apply first.
+detector, :class:`RankEnsembleDetector`, which averages the training percentiles of
+several of them, and :class:`SelfBaselineDetector`, which combines any of them with a
+comparison of each user-day to the same user's own training days.
+:class:`ProfileScaler` is the robust scaling that the distance and PCA detectors apply
+first.
 """
 
 from uba.detectors._ecdf import ECDFDetector
@@ -21,6 +23,7 @@ from uba.detectors._knn import KNNDetector
 from uba.detectors._pca import PCADetector
 from uba.detectors._pyod import PyODDetector
 from uba.detectors._scaling import ProfileScaler
+from uba.detectors._self_baseline import SelfBaselineDetector
 
 __all__ = [
     "ECDFDetector",
@@ -30,5 +33,6 @@ __all__ = [
     "ProfileScaler",
     "PyODDetector",
     "RankEnsembleDetector",
+    "SelfBaselineDetector",
     "signed_log1p",
 ]

@@ -14,30 +14,30 @@ from uba.exceptions import InvalidParameterError
 def check_int(estimator, name, value, *, minimum):
     """Raise unless ``value`` is an int (not a bool) of at least ``minimum``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        _raise(estimator, name, f"an int >= {minimum}", value)
+        raise_invalid(estimator, name, f"an int >= {minimum}", value)
     if value < minimum:
-        _raise(estimator, name, f"an int >= {minimum}", value)
+        raise_invalid(estimator, name, f"an int >= {minimum}", value)
 
 
 def check_bool(estimator, name, value):
     """Raise unless ``value`` is a Python or NumPy bool."""
     if not isinstance(value, (bool, np.bool_)):
-        _raise(estimator, name, "a bool", value)
+        raise_invalid(estimator, name, "a bool", value)
 
 
 def check_option(estimator, name, value, options):
     """Raise unless ``value`` is one of the strings in ``options``."""
     if not isinstance(value, str) or value not in options:
         allowed = " or ".join(repr(option) for option in options)
-        _raise(estimator, name, f"one of {allowed}", value)
+        raise_invalid(estimator, name, f"one of {allowed}", value)
 
 
 def check_contamination(estimator, value):
     """Raise unless ``value`` is a float in (0, 0.5], the share of training outliers."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
-        _raise(estimator, "contamination", "a float in (0, 0.5]", value)
+        raise_invalid(estimator, "contamination", "a float in (0, 0.5]", value)
     if not 0 < value <= 0.5:
-        _raise(estimator, "contamination", "a float in (0, 0.5]", value)
+        raise_invalid(estimator, "contamination", "a float in (0, 0.5]", value)
 
 
 def check_n_jobs(estimator, value):
@@ -45,9 +45,9 @@ def check_n_jobs(estimator, value):
     if value is None:
         return
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        _raise(estimator, "n_jobs", "None or a non-zero int", value)
+        raise_invalid(estimator, "n_jobs", "None or a non-zero int", value)
     if value == 0:
-        _raise(estimator, "n_jobs", "None or a non-zero int", value)
+        raise_invalid(estimator, "n_jobs", "None or a non-zero int", value)
 
 
 def check_min_samples(estimator, n_samples, minimum):
@@ -59,7 +59,8 @@ def check_min_samples(estimator, n_samples, minimum):
         )
 
 
-def _raise(estimator, name, allowed, value):
+def raise_invalid(estimator, name, allowed, value):
+    """Raise the error for parameter ``name``, which must be ``allowed``."""
     raise InvalidParameterError(
         f"The '{name}' parameter of {type(estimator).__name__} must be {allowed}, "
         f"got {value!r}."
