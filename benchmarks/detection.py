@@ -10,8 +10,9 @@ same tables as Markdown.
 
 Run it by hand from the repository root, for example::
 
-    python benchmarks/detection.py            # 3 seeds, about 10 minutes on 2 cores
-    python benchmarks/detection.py --quick    # 1 small seed, under a minute
+    python benchmarks/detection.py               # 5 seeds, about 2 minutes on 2 cores
+    python benchmarks/detection.py --quick       # 1 small seed, about 10 seconds
+    python benchmarks/detection.py --candidates  # also every candidate detector
 """
 
 import argparse
@@ -31,6 +32,7 @@ from uba.detectors import (
     KNNDetector,
     PCADetector,
     RankEnsembleDetector,
+    SelfBaselineDetector,
 )
 from uba.evaluation import BASELINES, evaluate, model_scores
 from uba.features import derive_peer_groups
@@ -63,7 +65,7 @@ SCENARIO_METRICS = {
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--seeds", type=int, nargs="+", default=[0, 1, 2], help="simulation seeds"
+        "--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4], help="simulation seeds"
     )
     parser.add_argument("--users", type=int, default=150, help="users per organisation")
     parser.add_argument(
@@ -135,6 +137,11 @@ def candidate_models():
         "uba_pca": (PCADetector(), None),
         "uba_ecdf": (ECDFDetector(), None),
         "uba_rank_ensemble": (RankEnsembleDetector(), None),
+        "uba_self_knn_w0.3": (SelfBaselineDetector(self_weight=0.3), None),
+        "uba_self_knn_w0.7": (SelfBaselineDetector(self_weight=0.7), None),
+        "uba_self_only": (SelfBaselineDetector(self_weight=1.0), None),
+        "uba_self_pca": (SelfBaselineDetector(PCADetector()), None),
+        "uba_self_rank_ensemble": (SelfBaselineDetector(RankEnsembleDetector()), None),
     }
 
 

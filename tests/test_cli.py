@@ -49,26 +49,8 @@ def organisation(tmp_path_factory):
     return folder, model, result.labels
 
 
-def test_bundled_model_ranks_bundled_crawler_first(capsys, tmp_path):
-    output = tmp_path / "ranking.csv"
-    labels = pd.read_csv(BUNDLED_DATA / "labels.csv")
-    crawl = labels[labels["scenario"] == "rest_crawl"].iloc[0]
-
-    status, _, err = run_cli(
-        capsys, "score", BUNDLED_DATA, "--model", BUNDLED_MODEL, "--output", output
-    )
-
-    assert status == 0, err
-    ranking = pd.read_csv(output)
-    assert list(ranking.columns[:3]) == ["rank", "user", "score"]
-    assert ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
-    assert ranking.loc[0, "user"] == crawl["user"]
-    assert (ranking["date"] == crawl["date"]).all()
-
-
-def test_every_injected_attack_ranks_first_on_its_day(capsys, organisation, tmp_path):
-    folder, model, labels = organisation
-
+def assert_attacks_rank_first(capsys, folder, model, labels, tmp_path):
+    """Score each labelled attack's day and check that its user ranks first."""
     for attack in labels.itertuples():
         output = tmp_path / f"{attack.date}.csv"
         status, _, err = run_cli(
@@ -82,9 +64,25 @@ def test_every_injected_attack_ranks_first_on_its_day(capsys, organisation, tmp_
             "--output",
             output,
         )
+
         assert status == 0, err
         ranking = pd.read_csv(output)
+        assert list(ranking.columns[:3]) == ["rank", "user", "score"]
+        assert ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
         assert ranking.loc[0, "user"] == attack.user, attack.scenario
+        assert (ranking["date"] == attack.date).all()
+
+
+def test_bundled_model_ranks_bundled_attacks_first(capsys, tmp_path):
+    labels = pd.read_csv(BUNDLED_DATA / "labels.csv")
+
+    assert_attacks_rank_first(capsys, BUNDLED_DATA, BUNDLED_MODEL, labels, tmp_path)
+
+
+def test_every_injected_attack_ranks_first_on_its_day(capsys, organisation, tmp_path):
+    folder, model, labels = organisation
+
+    assert_attacks_rank_first(capsys, folder, model, labels, tmp_path)
 
 
 def test_table_output_without_file(capsys, organisation):
@@ -103,6 +101,8 @@ def test_table_output_without_file(capsys, organisation):
     assert len(blocks) == 3
     assert sum(line.startswith("read ") for line in lines) == 3
     assert sum(line.startswith("reasons: ") for line in lines) == 3
+    parts = [line for line in lines if "distance from the organisation" in line]
+    assert len(parts) == 3
 
 
 def test_json_and_parquet_outputs(capsys, organisation, tmp_path):

@@ -554,9 +554,27 @@ def _print_table(ranking):
         )
         if row.rules:
             lines.append(f"      rules: {row.rules}")
+        parts = _score_parts_text(row.organisation_ratio, row.self_ratio)
+        if parts:
+            lines.append(f"      {parts}")
         lines.append(f"      {row.summary}")
         lines.append(f"      reasons: {row.reasons}")
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _score_parts_text(organisation, own):
+    """Return how the score splits into its organisation and self parts, or ""."""
+    if np.isnan(organisation):
+        return ""
+    if np.isnan(own):
+        return (
+            f"{organisation:.1f}x a typical day's distance from the organisation; "
+            f"too few training days of this user, so compared with the organisation only"
+        )
+    return (
+        f"{organisation:.1f}x a typical day's distance from the organisation, "
+        f"{own:.1f}x beyond this user's own training days"
+    )
 
 
 def _check_output_folder(option, path):

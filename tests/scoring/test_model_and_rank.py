@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import uba
-from uba.detectors import IsolationForestDetector
+from uba.detectors import IsolationForestDetector, SelfBaselineDetector
 from uba.exceptions import ModelMismatchError
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring import load_model, rank_users, save_model, train_model
@@ -316,14 +316,88 @@ def test_reasons_name_each_behaviour_once():
     assert [names[index] for index in chosen] == ["page_views_z", "exports"]
 
 
+def test_distinct_pages_same_behaviour_as_views():
+    from uba.scoring._rank import _choose_reasons
+
+    names = np.array(["distinct_pages", "page_views_z", "new_spaces", "exports"])
+    values = np.array([880.0, 80.0, 6.0, 3.0])
+    usual = np.array([18.0, 0.0, 0.0, 0.0])
+    effects = np.array([2.5, 2.0, 1.0, 0.3])
+
+    chosen = _choose_reasons(names, values, usual, effects, min_effect=0.1)
+
+    assert [names[index] for index in chosen] == [
+        "distinct_pages",
+        "new_spaces",
+        "exports",
+    ]
+
+
 def test_z_reason_told_through_its_count():
     from uba.scoring._rank import _describe
 
-    today = pd.Series({"page_views": 1349.0})
-    usual = pd.Series({"page_views": 5.0})
+    today = pd.Series({"page_views": 1349.0, "distinct_pages": 1338.0})
+    usual = pd.Series({"page_views": 5.0, "distinct_pages": 4.0})
 
     own = _describe("page_views_z", 601.2, 0.0, today, usual)
     peers = _describe("peer_page_views_z", 40.4, 0.0, today, usual)
+    pages = _describe("distinct_pages_z", 596.1, 0.0, today, usual)
 
     assert own == "page_views 1349 (usual 5, 601 robust SD above)"
     assert peers == "page_views 1349 (40 robust SD above the peer group)"
+    assert pages == "distinct_pages 1338 (usual 4, 596 robust SD above)"
+
+
+def add_habitual_reader(profiles, user):
+    """Give ``user`` a crawler-sized day on every day: a habit, not a change."""
+    for date in profiles["date"].unique():
+        profiles = add_crawler_day(profiles, user, date)
+    return profiles
+
+
+@pytest.fixture(scope="module")
+def default_model():
+    profiles = add_habitual_reader(make_profiles(1), "svc-indexer")
+    training = profiles[profiles["date"] < profiles["date"].max()]
+    return profiles, train_model(training)
+
+
+def test_default_model_keeps_own_days(default_model):
+    profiles, model = default_model
+
+    assert isinstance(model.detector, SelfBaselineDetector)
+    assert set(model.detector.user_days_) == set(profiles["user"])
+
+
+def test_habit_below_new_crawler(default_model):
+    profiles, model = default_model
+    day = profiles["date"].max()
+    scored = add_crawler_day(profiles, "user05", day)
+
+    ranking = rank_users(scored, model).set_index("user")
+
+    assert ranking.loc["user05", "rank"] == 1
+    assert ranking.loc["svc-indexer", "rank"] > 5
+    assert ranking.loc["user05", "self_ratio"] > 1.0
+    assert ranking.loc["svc-indexer", "self_ratio"] < 1.0
+
+
+def test_stranger_has_no_self_ratio(default_model):
+    profiles, model = default_model
+    scored = add_crawler_day(profiles, "stranger", profiles["date"].max())
+
+    ranking = rank_users(scored, model).set_index("user")
+
+    stranger = ranking.loc["stranger"]
+    assert np.isnan(stranger["self_ratio"])
+    assert stranger["score"] == pytest.approx(stranger["organisation_ratio"], abs=1e-3)
+    assert ranking["self_ratio"].drop("stranger").notna().all()
+
+
+def test_other_detectors_leave_ratios_missing(trained):
+    profiles, model = trained
+
+    ranking = rank_users(profiles, model)
+
+    assert ranking["organisation_ratio"].isna().all()
+    assert ranking["self_ratio"].isna().all()

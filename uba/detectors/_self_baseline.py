@@ -25,6 +25,11 @@ from uba.detectors._validation import (
 # such days ordered by their organisation score instead of tying them all at 0.
 _MIN_SELF_RATIO = 0.01
 
+# A day at least as common in the organisation as a typical training day counts as
+# typical. Otherwise a user who starts to read like a service account, whose days
+# the organisation part has learned as normal, would have a large change cancelled.
+_MIN_ORGANISATION_RATIO = 1.0
+
 # Rows per block when one-sided distances are computed, to bound the memory used.
 _BLOCK_ROWS = 256
 
@@ -42,7 +47,8 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
     two ratios:
 
     - the organisation ratio: the wrapped detector's anomaly score divided by its
-      median over the training rows;
+      median over the training rows, raised to 1 where it is lower, so that a day
+      the organisation finds common never cancels a large change for the user;
     - the self ratio: the mean one-sided distance from the day to the user's
       ``n_neighbors`` nearest training days, divided by the user's own typical
       distance between their training days (at least the median of that distance
@@ -67,7 +73,8 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         Fewest training days a user needs to get a self ratio.
     self_weight : float, default=0.5
         Weight of the self ratio in the geometric mean, in [0, 1]. 0 scores by the
-        organisation ratio alone, 1 by the self ratio alone.
+        organisation ratio alone (raised to 1 where it is lower), 1 by the self ratio
+        alone.
     contamination : float, default=0.1
         Expected share of outliers in the training rows, in (0, 0.5]. It only sets
         ``offset_``, the threshold of :meth:`predict`; scores and ranks do not depend
@@ -294,7 +301,8 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         own = self._self_ratio(X, users)
         weight = float(self.self_weight)
         combined = (
-            organisation ** (1.0 - weight) * np.maximum(own, _MIN_SELF_RATIO) ** weight
+            np.maximum(organisation, _MIN_ORGANISATION_RATIO) ** (1.0 - weight)
+            * np.maximum(own, _MIN_SELF_RATIO) ** weight
         )
         return np.where(np.isnan(own), organisation, combined)
 

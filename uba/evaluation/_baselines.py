@@ -251,8 +251,8 @@ def model_scores(model, profiles):
     Returns
     -------
     scores : pandas.DataFrame
-        Score table; ``score`` is ``model.score(profiles)``, for the default
-        isolation forest an anomaly score in (0, 1].
+        Score table; ``score`` is ``model.score(profiles)``, higher is more
+        anomalous.
 
     Raises
     ------

@@ -1,6 +1,7 @@
 """A trained detector together with the facts needed to use it safely later."""
 
 import datetime as dt
+import inspect
 import warnings
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import sklearn
 
 from uba._version import __version__
-from uba.detectors import KNNDetector
+from uba.detectors import SelfBaselineDetector
 from uba.exceptions import ModelMismatchError, UBAWarning
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring._risk import score_quantiles
@@ -66,7 +67,9 @@ class ProfileModel:
     ----------
     detector : estimator
         A fitted outlier detector with an ``anomaly_score`` method, or with
-        scikit-learn's ``score_samples`` (lower is more abnormal).
+        scikit-learn's ``score_samples`` (lower is more abnormal). When its scoring
+        method takes a ``users`` keyword, as :class:`~uba.detectors.SelfBaselineDetector`
+        does, the model passes the user of each row.
     feature_names : sequence of str
         Profile columns the detector was trained on, in order.
     metadata : dict
@@ -123,14 +126,19 @@ class ProfileModel:
         Returns
         -------
         scores : ndarray of shape (n_rows,)
-            For the default detector, the mean distance to the 10 nearest training
-            user-days in robust units (0 or more).
+            For the default detector, 0 or more: about 1 for a day as unusual as a
+            typical training day, for the organisation and for the user.
         """
-        return self.score_matrix(self.feature_matrix(profiles))
+        users = profiles["user"].astype("str").to_numpy()
+        return self.score_matrix(self.feature_matrix(profiles), users=users)
 
-    def score_matrix(self, X):
-        """Return the anomaly score of each row of a feature matrix in model order."""
-        return _anomaly_scores(self.detector, X)
+    def score_matrix(self, X, users=None):
+        """Return the anomaly score of each row of a feature matrix in model order.
+
+        ``users`` names the user of each row. Detectors that compare a day with the
+        user's own days need it, and the others ignore it.
+        """
+        return _anomaly_scores(self.detector, X, users)
 
 
 def model_inputs(profiles, feature_names):
@@ -159,9 +167,11 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
         User-day features from :func:`uba.build_features`.
     detector : estimator, default=None
         An unfitted outlier detector following scikit-learn's contract. None means
-        ``KNNDetector()`` with its defaults: the mean distance to the 10 nearest
-        training user-days after log and robust scaling, which ranked the labelled
-        attacks of the simulated benchmark organisations best (``docs/benchmarks.md``).
+        ``SelfBaselineDetector()`` with its defaults: the distance to the 10 nearest
+        training user-days of the organisation combined with the distance beyond the
+        user's own training days, which ranked the labelled attacks of the simulated
+        benchmark organisations best (``docs/benchmarks.md``). A detector whose
+        ``fit`` takes a ``users`` keyword gets the user of each training row.
     start, end : str, date or None, default=None
         First and last local day (inclusive) of the profiles to train on. None means
         from the first or up to the last day present.
@@ -186,14 +196,18 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
             f"{end or 'the last day'}; check the dates or the log files."
         )
     if detector is None:
-        detector = KNNDetector()
+        detector = SelfBaselineDetector()
     feature_names = tuple(feature_names or DEFAULT_MODEL_FEATURES)
     _check_known(feature_names)
 
     # The model stores the names itself, so the detector gets a plain array both in fit
     # and in scoring.
     X = model_inputs(training, feature_names)
-    detector.fit(X)
+    users = training["user"].astype("str").to_numpy()
+    if _takes_users(detector.fit):
+        detector.fit(X, users=users)
+    else:
+        detector.fit(X)
 
     metadata = {
         "uba_version": __version__,
@@ -207,7 +221,9 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
             name: float(value)
             for name, value in zip(feature_names, np.median(X, axis=0), strict=True)
         },
-        "score_quantiles": score_quantiles(_anomaly_scores(detector, X)).tolist(),
+        "score_quantiles": score_quantiles(
+            _anomaly_scores(detector, X, users)
+        ).tolist(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         # The context window the features were built with, so scoring can reuse it.
         "window_days": profiles.attrs.get("window_days"),
@@ -215,10 +231,25 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
     return ProfileModel(detector, feature_names, metadata)
 
 
-def _anomaly_scores(detector, X):
+def _anomaly_scores(detector, X, users=None):
     if hasattr(detector, "anomaly_score"):
-        return np.asarray(detector.anomaly_score(X), dtype="float64")
-    return -np.asarray(detector.score_samples(X), dtype="float64")
+        method, sign = detector.anomaly_score, 1.0
+    else:
+        method, sign = detector.score_samples, -1.0
+    if users is not None and _takes_users(method):
+        scores = method(X, users=users)
+    else:
+        scores = method(X)
+    return sign * np.asarray(scores, dtype="float64")
+
+
+def _takes_users(method):
+    """Return whether a detector method accepts the keyword argument ``users``."""
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    return "users" in parameters
 
 
 def _check_known(feature_names):

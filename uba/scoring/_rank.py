@@ -48,14 +48,18 @@ def rank_users(
     ranking : pandas.DataFrame
         One row per user active on ``date``, best rank first, with the columns
         ``rank`` (1 is the most anomalous), ``user``, ``score`` (the model's anomaly
-        score, higher is more anomalous; for the default KNN detector the mean
-        distance to the 10 nearest training user-days in robust units), ``risk``
+        score, higher is more anomalous; for the default detector about 1 for a day as
+        unusual as a typical training day), ``risk``
         (0 to 100, the score combined with rule signals as ``uba.scoring._risk``
         documents; missing for a model saved without training score percentiles),
         ``rules`` (the rules that fired, with their strength), ``date``,
         ``usual_from``
         (``"own history"`` or ``"organisation"``), ``history_days`` (days of the
-        user's own history found), ``summary`` (one plain sentence: what the user
+        user's own history found), ``organisation_ratio`` and ``self_ratio`` (for a
+        :class:`~uba.detectors.SelfBaselineDetector`, the two parts of the score: how
+        unusual the day is for the whole organisation and how far it goes beyond the
+        user's own training days, missing when the model has too few of them; both
+        missing for other detectors), ``summary`` (one plain sentence: what the user
         read, when, how that compares with their usual day, and new spaces,
         exports, downloads, searches, scripts or addresses), ``reasons`` (the top
         features in short form), then for
@@ -84,17 +88,23 @@ def rank_users(
     history = _history(profiles, day, history_days)
     usual, history_counts = _usual_values(today, history, model)
 
-    scores = model.score_matrix(X)
-    effects = _reason_effects(model, X, usual.to_numpy(dtype="float64"), scores)
+    users = today["user"].astype("str").to_numpy()
+    scores = model.score_matrix(X, users=users)
+    effects = _reason_effects(
+        model, X, usual.to_numpy(dtype="float64"), scores, users
+    )
 
     ranking = pd.DataFrame(
         {
-            "user": today["user"].astype("str").to_numpy(),
+            "user": users,
             "score": scores,
             "date": day.date().isoformat(),
             "usual_from": np.where(history_counts > 0, "own history", "organisation"),
             "history_days": history_counts,
         }
+    )
+    ranking["organisation_ratio"], ranking["self_ratio"] = _score_parts(
+        model, X, users
     )
     ranking.insert(2, "risk", np.nan)
     quantiles = model.metadata.get("score_quantiles")
@@ -117,6 +127,15 @@ def rank_users(
     if top is not None:
         ranking = ranking.head(top)
     return ranking
+
+
+def _score_parts(model, X, users):
+    """Return the organisation and self ratios of each row, or NaN without them."""
+    if not hasattr(model.detector, "score_parts"):
+        missing = np.full(len(X), np.nan)
+        return missing, missing.copy()
+    organisation, own = model.detector.score_parts(X, users=users)
+    return np.round(organisation, 3), np.round(own, 3)
 
 
 def _resolve_day(profiles, date):
@@ -185,7 +204,7 @@ def _usual_values(today, history, model):
     return usual.reset_index(drop=True), history_counts.to_numpy()
 
 
-def _reason_effects(model, X, usual, scores):
+def _reason_effects(model, X, usual, scores, users):
     """Estimate how much each feature raises each row's score above its usual day.
 
     An effect averages two changes of the score: the drop when only this feature
@@ -205,8 +224,12 @@ def _reason_effects(model, X, usual, scores):
     add_one = np.repeat(usual, n_features, axis=0)
     add_one[pair, feature_index] = X[row_index, feature_index]
 
-    # One batch, so the detector is called once.
-    batch_scores = model.score_matrix(np.vstack([drop_one, add_one, usual]))
+    # One batch, so the detector is called once. Every changed row keeps its user.
+    pair_users = np.repeat(users, n_features)
+    batch_scores = model.score_matrix(
+        np.vstack([drop_one, add_one, usual]),
+        users=np.concatenate([pair_users, pair_users, users]),
+    )
     without = batch_scores[:n_pairs].reshape(n_rows, n_features)
     alone = batch_scores[n_pairs : 2 * n_pairs].reshape(n_rows, n_features)
     usual_scores = batch_scores[2 * n_pairs :]
@@ -287,7 +310,18 @@ def _choose_reasons(names, values, usual_values, effects, min_effect):
     return chosen
 
 
+# Features that measure the same behaviour as another one. Distinct pages follow page
+# views almost one for one in a bulk read, so listing both would waste a reason.
+_SAME_BEHAVIOUR = {"distinct_pages": "page_views"}
+
+
 def _behaviour(name):
+    """Return the behaviour a feature measures, named by its main profile feature."""
+    base = _base_feature(name)
+    return _SAME_BEHAVIOUR.get(base, base)
+
+
+def _base_feature(name):
     """Return the profile feature a feature name is about: ``peer_x_z`` is ``x``."""
     for suffix in ("_z", "_pct"):
         name = name.removesuffix(suffix)
@@ -347,7 +381,7 @@ def _peer_value(name, row, groups, by_group, organisation):
 
 def _describe(name, value, usual, today_row, usual_row):
     """Describe one reason, giving a z-score as the count it measures."""
-    base = _behaviour(name)
+    base = _base_feature(name)
     if name.endswith("_z") and base in today_row.index:
         unit = _FEATURE_UNITS.get(base, "")
         today_text = _format_value(float(today_row[base]), unit)
