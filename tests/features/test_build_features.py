@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from uba.exceptions import InvalidParameterError
-from uba.features import build_features
+from uba.features import build_features, derive_peer_groups
 
 
 def make_events():
@@ -10,20 +10,7 @@ def make_events():
     rows = []
     for user, space in (("ann", "HR"), ("bob", "ENG"), ("cy", "ENG")):
         for day in days:
-            rows.append(
-                {
-                    "timestamp": day,
-                    "utc_offset": 0,
-                    "user": user,
-                    "client_ip": "192.0.2.10",
-                    "path": f"/display/{space}/Home",
-                    "status": 200,
-                    "user_agent": "Mozilla/5.0",
-                    "action": "page_view",
-                    "space_key": space,
-                    "page_id": pd.NA,
-                }
-            )
+            rows.append(event(day, user, space))
     events = pd.DataFrame(rows)
     events["page_id"] = events["page_id"].astype("Int64")
     return events
@@ -61,3 +48,64 @@ def test_unknown_privileged_group_rejected():
         build_features(
             make_events(), peer_groups={"ann": "hr"}, privileged_groups="admins"
         )
+
+
+def grouped_events():
+    """Return six days of six readers in two departments, and a newcomer on day six."""
+    rows = []
+    days = pd.date_range("2026-03-02 10:00", periods=6, freq="D", tz="UTC")
+    readers = [("ann", "HR"), ("amy", "HR"), ("abe", "HR")]
+    readers += [("bob", "ENG"), ("ben", "ENG"), ("bea", "ENG")]
+    for user, space in readers:
+        for day in days:
+            rows.append(event(day, user, space))
+    rows.append(event(days[-1], "newcomer", "ENG"))
+    events = pd.DataFrame(rows)
+    events["page_id"] = events["page_id"].astype("Int64")
+    return events
+
+
+def event(timestamp, user, space):
+    return {
+        "timestamp": timestamp,
+        "utc_offset": 0,
+        "user": user,
+        "client_ip": "192.0.2.10",
+        "path": f"/display/{space}/Home",
+        "status": 200,
+        "user_agent": "Mozilla/5.0",
+        "action": "page_view",
+        "space_key": space,
+        "page_id": pd.NA,
+    }
+
+
+def test_peer_groups_before_leaves_out_scored_day():
+    events = grouped_events()
+    earlier = events[events["timestamp"] < "2026-03-07"]
+
+    features = build_features(events, peer_groups_before="2026-03-07")
+
+    groups = features.attrs["peer_groups"]
+    assert groups == derive_peer_groups(earlier)
+    assert "newcomer" not in groups
+    assert features.attrs["peer_groups_derived"] is True
+    assert groups["ann"] == groups["amy"] != groups["bob"]
+
+
+def test_peer_groups_from_all_days_by_default():
+    features = build_features(grouped_events())
+
+    assert "newcomer" in features.attrs["peer_groups"]
+
+
+def test_peer_groups_before_before_any_event():
+    features = build_features(grouped_events(), peer_groups_before="2026-03-01")
+
+    assert features.attrs["peer_groups"] == {}
+
+
+@pytest.mark.parametrize("day", ["soon", "2026-03-07T10:00+01:00"])
+def test_invalid_peer_groups_before_rejected(day):
+    with pytest.raises(ValueError, match="Invalid peer_groups_before"):
+        build_features(grouped_events(), peer_groups_before=day)

@@ -14,6 +14,7 @@ def build_features(
     peer_groups=None,
     privileged_users=None,
     privileged_groups=None,
+    peer_groups_before=None,
 ):
     """Build the profile and the context features of every user-day of ``events``.
 
@@ -22,8 +23,10 @@ def build_features(
     events : pandas.DataFrame
         Events from :func:`uba.read_events`, covering the days to profile and, for
         the context features, the ``window_days`` days before them.
-    window_days, min_history_days, peer_groups, privileged_users
-        As for :func:`uba.features.build_context_features`.
+    window_days, min_history_days, peer_groups, privileged_users, peer_groups_before
+        As for :func:`uba.features.build_context_features`. Without ``peer_groups``,
+        pass the first day to score as ``peer_groups_before``, so that the groups
+        come from earlier days only.
     privileged_groups : iterable of str, optional
         Groups of ``peer_groups`` whose members all count as privileged, in addition
         to ``privileged_users``. Needs ``peer_groups``.
@@ -51,6 +54,7 @@ def build_features(
         min_history_days=min_history_days,
         peer_groups=peer_groups,
         privileged_users=privileged_users,
+        peer_groups_before=peer_groups_before,
     )
 
     added = context.drop(columns=["user", "date"])

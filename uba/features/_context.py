@@ -33,6 +33,8 @@ from uba.features._peers import (
     MIN_GROUP_SIZE,
     PeerAssignment,
     cluster_users,
+    day_number,
+    derive_peer_groups_before,
     foreign_space_share,
     normalise_peer_groups,
 )
@@ -58,6 +60,7 @@ def build_context_features(
     min_history_days=5,
     peer_groups=None,
     privileged_users=None,
+    peer_groups_before=None,
 ):
     """Compare each user-day with the user's trailing history and with their peers.
 
@@ -87,6 +90,11 @@ def build_context_features(
         Users who count as privileged on every day. When None, a user is privileged on
         a day with administration requests (``admin_requests``) on an earlier day of
         the window.
+    peer_groups_before : str, date or None, default=None
+        When groups are derived, use only the events of the local days before this
+        one, so that the days being scored cannot move their users into other groups.
+        Pass the first day to score. None derives them from all of ``events``.
+        Ignored when ``peer_groups`` is given.
 
     Returns
     -------
@@ -146,6 +154,8 @@ def build_context_features(
     ('self', 7.0, 0.0)
     """
     window_days, min_history_days = _check_parameters(window_days, min_history_days)
+    if peer_groups_before is not None:
+        day_number(peer_groups_before)
     check_events(events)
     _check_profiles(profiles)
     mapping = normalise_peer_groups(peer_groups)
@@ -173,7 +183,9 @@ def build_context_features(
     tables = daily_tables(codes, axis.offset(codes.day), axis.n_days)
 
     derived = mapping is None
-    if derived:
+    if derived and peer_groups_before is not None:
+        mapping = derive_peer_groups_before(events, peer_groups_before)
+    elif derived:
         mapping = cluster_users(tables.spaces, codes.users)
     assignment = PeerAssignment(mapping, codes.users)
     _log_assignment(assignment)

@@ -20,6 +20,7 @@ from sklearn.metrics import silhouette_score
 from uba.exceptions import InvalidParameterError
 from uba.features._event_codes import check_events, encode_events
 from uba.features._history import ORGANISATION, PEERS
+from uba.features._profiles import _SECONDS_PER_DAY, _local_seconds
 from uba.features._windows import (
     DailyItems,
     DayAxis,
@@ -267,6 +268,50 @@ def derive_peer_groups(events):
         axis.n_days,
     )
     return cluster_users(spaces, codes.users)
+
+
+def derive_peer_groups_before(events, day):
+    """Derive peer groups from the events of the local days before ``day`` only.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events as returned by :func:`uba.read_events`.
+    day : str, date or pandas.Timestamp
+        First local day whose events are left out, usually the first scored day.
+
+    Returns
+    -------
+    peer_groups : dict of str to str
+        As :func:`derive_peer_groups`; empty when no event comes before ``day``.
+
+    Raises
+    ------
+    ValueError
+        If ``day`` is not a date.
+    """
+    cutoff = day_number(day)
+    local_day = _local_seconds(events) // _SECONDS_PER_DAY
+    earlier = local_day < cutoff
+    if not earlier.any():
+        return {}
+    return derive_peer_groups(events.loc[earlier])
+
+
+def day_number(day):
+    """Return ``day`` as whole days since 1970-01-01."""
+    try:
+        timestamp = pd.Timestamp(day)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"Invalid peer_groups_before {day!r}; use a date such as 2026-03-20."
+        ) from error
+    if timestamp is pd.NaT or timestamp.tz is not None:
+        raise ValueError(
+            f"Invalid peer_groups_before {day!r}; use a local date without a time "
+            f"zone, such as 2026-03-20."
+        )
+    return (timestamp.normalize() - pd.Timestamp("1970-01-01")).days
 
 
 def cluster_users(spaces, users):
