@@ -9,7 +9,7 @@ def test_scaler_uses_median_and_iqr(profiles):
     scaler = ProfileScaler().fit(profiles)
     logged = signed_log1p(profiles)
     lower, upper = np.percentile(logged, [25, 75], axis=0)
-    expected_scale = np.where(upper > lower, upper - lower, 1.0)
+    expected_scale = np.where(upper > lower, np.maximum(upper - lower, 1.0), 1.0)
 
     assert np.array_equal(scaler.center_, np.median(logged, axis=0))
     assert np.allclose(scaler.scale_, expected_scale)
@@ -47,10 +47,32 @@ def test_scaler_sparse_count_floor():
 def test_scaler_without_log_keeps_units():
     X = np.column_stack([np.arange(1.0, 101.0), np.linspace(0.0, 1.0, 100)])
 
-    scaler = ProfileScaler(log_scale=False).fit(X)
+    scaler = ProfileScaler(log_scale=False, min_scale=0.0).fit(X)
 
     assert scaler.center_ == pytest.approx([50.5, 0.5])
     assert scaler.scale_ == pytest.approx([49.5, 0.5])
+
+
+def test_scaler_small_spread_raised_to_min_scale():
+    share = np.zeros(100)
+    share[50:] = np.linspace(0.01, 0.05, 50)
+    X = np.column_stack([np.arange(100.0), share])
+
+    default = ProfileScaler().fit(X)
+    unfloored = ProfileScaler(min_scale=0.0).fit(X)
+
+    assert default.scale_[1] == 1.0
+    assert unfloored.scale_[1] < 0.05
+    assert default.scale_[0] == unfloored.scale_[0]
+    assert abs(default.transform([[50.0, 0.5]])[0, 1]) < 0.5
+
+
+def test_scaler_zero_spread_is_one_without_floor():
+    X = np.column_stack([np.arange(20.0), np.full(20, 7.0)])
+
+    scaler = ProfileScaler(min_scale=0.0).fit(X)
+
+    assert scaler.scale_[1] == 1.0
 
 
 def test_scaler_quantile_range_sets_scale():
@@ -89,6 +111,10 @@ def test_scaler_feature_names_out(profiles):
         ("quantile_range", (25.0,)),
         ("quantile_range", "iqr"),
         ("quantile_range", (True, 75.0)),
+        ("min_scale", -1.0),
+        ("min_scale", float("nan")),
+        ("min_scale", "1"),
+        ("min_scale", True),
     ],
 )
 def test_scaler_invalid_parameter_names_itself(parameter, value):

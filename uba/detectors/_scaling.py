@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from uba.detectors._isolation_forest import signed_log1p
-from uba.detectors._validation import check_bool
+from uba.detectors._validation import check_bool, raise_invalid
 from uba.exceptions import InvalidParameterError
 
 # A spread below this is rounding noise around a constant, so the feature is not scaled.
@@ -29,6 +29,10 @@ class ProfileScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     quantile_range : tuple of two floats, default=(25.0, 75.0)
         Lower and upper percentiles, in [0, 100], whose difference is the scale of a
         feature. The default is the IQR.
+    min_scale : float, default=1.0
+        Smallest divisor of a feature, 0 or more. A spread below it is raised to it,
+        so that no feature is magnified. A spread of exactly 0 becomes 1.0 whatever
+        ``min_scale`` is.
 
     Attributes
     ----------
@@ -36,7 +40,7 @@ class ProfileScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Median of each feature over the training rows, after the log scaling.
     scale_ : ndarray of shape (n_features_in_,)
         Divisor of each feature: the spread between the two ``quantile_range``
-        percentiles, or 1.0 where that spread is zero.
+        percentiles, at least ``min_scale``, or 1.0 where that spread is zero.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -56,6 +60,12 @@ class ProfileScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     typical count feature. A rare non-zero value therefore moves a row by a few units,
     where a division by a tiny spread would move it by millions.
 
+    ``min_scale`` extends this to small spreads that are not zero. A share that is 0
+    on most days and a few per cent on some has an IQR of a few hundredths, and
+    dividing by it would let one busy day of that share outweigh every count. With
+    the default of 1.0, every feature moves a row by at most one unit per factor of e
+    (after the log), or per unit of the raw value without it.
+
     Output values are in IQR units. The middle half of the training values of a
     feature spans an interval of length 1, and a value of 4 lies four IQRs above the
     median.
@@ -72,9 +82,10 @@ class ProfileScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     array([[0.33, 0.15]])
     """
 
-    def __init__(self, log_scale=True, quantile_range=(25.0, 75.0)):
+    def __init__(self, log_scale=True, quantile_range=(25.0, 75.0), min_scale=1.0):
         self.log_scale = log_scale
         self.quantile_range = quantile_range
+        self.min_scale = min_scale
 
     def fit(self, X, y=None):
         """Compute the median and spread of each feature.
@@ -100,7 +111,8 @@ class ProfileScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         spread = upper - lower
 
         self.center_ = np.median(logged, axis=0)
-        self.scale_ = np.where(spread < _MIN_SPREAD, 1.0, spread)
+        scale = np.maximum(spread, float(self.min_scale))
+        self.scale_ = np.where(spread < _MIN_SPREAD, 1.0, scale)
         return self
 
     def transform(self, X):
@@ -148,6 +160,14 @@ class ProfileScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _validate_parameters(self):
         check_bool(self, "log_scale", self.log_scale)
+        minimum = self.min_scale
+        if (
+            isinstance(minimum, (bool, np.bool_))
+            or not isinstance(minimum, Real)
+            or not np.isfinite(minimum)
+            or minimum < 0
+        ):
+            raise_invalid(self, "min_scale", "a finite float >= 0", minimum)
         if not _is_percentile_pair(self.quantile_range):
             raise InvalidParameterError(
                 f"The 'quantile_range' parameter of ProfileScaler must be a pair "
