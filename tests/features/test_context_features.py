@@ -149,7 +149,8 @@ def test_burst_in_new_space_stands_out(events):
     assert row["new_spaces"] == 1
     assert row["new_space_share"] == 1
     assert row["new_client_ip"] == 1
-    assert row["foreign_space_share"] == 1
+    # Nobody else read FIN in the window, so it is new to everyone, not foreign.
+    assert row["foreign_space_share"] == 0
 
 
 def test_local_day_from_line_offset():

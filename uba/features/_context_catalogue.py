@@ -76,7 +76,7 @@ CONTEXT_FEATURES = (
         "foreign_space_share",
         "fraction",
         "Share of today's page views with a space in spaces that no other peer viewed "
-        "in the window.",
+        "in the window but another user did.",
     ),
     Feature(
         "hour_rarity",
