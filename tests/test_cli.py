@@ -274,6 +274,18 @@ def test_window_days_saved_and_reused(capsys, organisation, tmp_path, caplog):
     assert "--window-days 14 differs from the 7 days" in err
 
 
+def test_score_reuses_trained_peer_groups(capsys, organisation):
+    folder, model, _ = organisation
+    groups = uba.load_model(model).metadata["peer_groups"]
+
+    status, _, err = run_cli(capsys, "score", folder, "--model", model, "--top", "1")
+
+    assert status == 0, err
+    assert len(groups) >= 30
+    n_groups = len(set(groups.values()))
+    assert f"Using the {n_groups} peer groups of {len(groups)} users" in err
+
+
 def test_output_suffix_any_case(capsys, organisation, tmp_path):
     folder, model, _ = organisation
     output = tmp_path / "RANKING.CSV"

@@ -266,7 +266,8 @@ def _add_log_arguments(parser):
         type=Path,
         metavar="CSV",
         help="CSV file with the columns user,group (department, team or role); "
-        "without it, peer groups are derived from the spaces users read",
+        "without it, train derives peer groups from the spaces users read in the "
+        "training days, and score uses the groups the model was trained with",
     )
     parser.add_argument(
         "--privileged",
@@ -335,6 +336,13 @@ def _read_profiles(arguments):
     )
     if arguments.peer_groups is not None:
         peer_groups = read_peer_groups(arguments.peer_groups)
+    elif arguments.trained_peer_groups:
+        peer_groups = arguments.trained_peer_groups
+        logger.info(
+            "Using the %d peer groups of %d users that the model was trained with",
+            len(set(peer_groups.values())),
+            len(peer_groups),
+        )
     else:
         peer_groups = _derived_peer_groups(arguments, events)
 
@@ -490,6 +498,7 @@ def _run_train(arguments):
             f"--start {arguments.start} is after --end {arguments.end}; swap them"
         )
     _check_output_folder("--model", arguments.model)
+    arguments.trained_peer_groups = None
     _check_input_files(arguments)
     profiles = _read_profiles(arguments)
     model = train_model(profiles, start=arguments.start, end=arguments.end)
@@ -528,6 +537,8 @@ def _run_score(arguments):
             arguments.window_days,
             trained_window,
         )
+    # Peer features mean what the model learned only with the training's groups.
+    arguments.trained_peer_groups = model.metadata.get("peer_groups")
     _check_input_files(arguments)
     profiles = _read_profiles(arguments)
     ranking = rank_users(profiles, model, date=arguments.date, top=arguments.top)

@@ -73,8 +73,10 @@ class ProfileModel:
     feature_names : sequence of str
         Profile columns the detector was trained on, in order.
     metadata : dict
-        Training period, number of user-days and users, versions, and the median of
-        each feature over the training user-days (``usual_values``).
+        Training period, number of user-days and users, versions, the median of
+        each feature over the training user-days (``usual_values``), the context
+        window (``window_days``) and the peer group of each training user
+        (``peer_groups``, None when the features had none).
 
     Attributes
     ----------
@@ -225,10 +227,21 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
             _anomaly_scores(detector, X, users)
         ).tolist(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        # The context window the features were built with, so scoring can reuse it.
+        # The context window and peer groups the features were built with, so that
+        # scoring can reuse them.
         "window_days": profiles.attrs.get("window_days"),
+        "peer_groups": _training_peer_groups(profiles, training),
     }
     return ProfileModel(detector, feature_names, metadata)
+
+
+def _training_peer_groups(profiles, training):
+    """Return the peer group of each training user, or None without groups."""
+    groups = profiles.attrs.get("peer_groups")
+    if not groups:
+        return None
+    users = set(training["user"].astype("str"))
+    return {user: group for user, group in groups.items() if user in users}
 
 
 def _anomaly_scores(detector, X, users=None):
