@@ -180,14 +180,16 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
 
         detector = KNNDetector() if self.detector is None else self.detector
         self.detector_ = clone(detector).fit(X)
-        self.organisation_scale_ = _positive_scale(_anomaly_scores(self.detector_, X))
+        training_distances = _anomaly_scores(self.detector_, X)
+        self.organisation_scale_ = _positive_scale(training_distances)
 
         self.scaler_ = ProfileScaler().fit(X)
         self.user_days_, self.user_spread_ = self._own_days(X, users)
         spreads = np.fromiter(self.user_spread_.values(), dtype=np.float64)
         self.spread_floor_ = _positive_scale(spreads)
 
-        training_scores = -self._combined_ratio(X, users)
+        organisation = training_distances / self.organisation_scale_
+        training_scores = -self._combine(organisation, X, users)
         self.offset_ = offset_for_contamination(training_scores, self.contamination)
         return self
 
@@ -294,7 +296,10 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
 
     def _combined_ratio(self, X, users):
         """Return the weighted geometric mean of the two ratios of each row."""
-        organisation = self._organisation_ratio(X)
+        return self._combine(self._organisation_ratio(X), X, users)
+
+    def _combine(self, organisation, X, users):
+        """Combine the organisation ratios of ``X`` with the rows' self ratios."""
         if users is None:
             return organisation
 
@@ -313,11 +318,10 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         """Return each row's self ratio, NaN where the user has no own days."""
         ratio = np.full(X.shape[0], np.nan)
         scaled = self.scaler_.transform(X)
-        for user in np.unique(users):
+        for user, rows in _rows_by_user(users):
             own = self.user_days_.get(user)
             if own is None:
                 continue
-            rows = np.flatnonzero(users == user)
             distance = _nearest_mean(scaled[rows], own, self.n_neighbors)
             spread = max(self.user_spread_[user], self.spread_floor_)
             ratio[rows] = distance / spread
@@ -330,12 +334,12 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
 
         scaled = self.scaler_.transform(X)
         days, spreads = {}, {}
-        for user in np.unique(users):
-            own = scaled[users == user]
-            if len(own) < self.min_days:
+        for user, rows in _rows_by_user(users):
+            if len(rows) < self.min_days:
                 continue
-            days[str(user)] = own
-            spreads[str(user)] = float(
+            own = scaled[rows]
+            days[user] = own
+            spreads[user] = float(
                 np.median(_nearest_mean(own, own, self.n_neighbors))
             )
         return days, spreads
@@ -355,6 +359,15 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
             raise_invalid(
                 self, "detector", "None or an estimator with fit", self.detector
             )
+
+
+def _rows_by_user(users):
+    """Yield each user name with the indices of its rows, in ascending order."""
+    names, codes = np.unique(users, return_inverse=True)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    for index, name in enumerate(names):
+        yield str(name), order[starts[index] : starts[index + 1]]
 
 
 def _nearest_mean(rows, own, n_neighbors):
