@@ -40,12 +40,14 @@ CONTEXT_FEATURES = (
     Feature(
         "new_spaces",
         "spaces",
-        "Spaces viewed today that the baseline did not view in the window.",
+        "Spaces viewed today that the baseline did not view in the window and "
+        "another user did.",
     ),
     Feature(
         "new_pages",
         "pages",
-        "Pages viewed today that the baseline did not view in the window.",
+        "Pages viewed today that the baseline did not view in the window and another "
+        "user did.",
     ),
     Feature(
         "new_space_share",

@@ -26,6 +26,7 @@ from uba.features._windows import (
     DayAxis,
     count_unique,
     pack,
+    seen_by_anyone_else,
     seen_by_others_in_window,
 )
 
@@ -511,7 +512,7 @@ def foreign_space_share(spaces, queries, reference, axis):
     # the space a department moves into. Reading it is not reading another team's
     # content, so only spaces that other users read count as foreign.
     entries = (entry_query, spaces.item[row])
-    foreign &= _read_by_anyone_else(spaces, entries, queries, axis)
+    foreign &= seen_by_anyone_else(spaces, entries, queries, axis)
 
     views = spaces.count[row]
     foreign_views = np.bincount(
@@ -520,27 +521,6 @@ def foreign_space_share(spaces, queries, reference, axis):
     all_views = np.bincount(entry_query, weights=views, minlength=len(share))
     np.divide(foreign_views, all_views, out=share, where=all_views > 0)
     return share
-
-
-def _read_by_anyone_else(spaces, entries, queries, axis):
-    """Return whether any other user of the organisation read the entry's space."""
-    entry_query, entry_space = entries
-    query_user, query_day = queries
-    reference_views = (
-        np.zeros_like(spaces.user),
-        spaces.item,
-        spaces.day,
-        spaces.user,
-    )
-    query = (
-        np.zeros_like(entry_query),
-        entry_space,
-        query_day[entry_query],
-        query_user[entry_query],
-    )
-    return seen_by_others_in_window(
-        reference_views, query, axis.n_days, axis.window_days
-    )
 
 
 def _read_by_peers(spaces, entries, queries, reference, axis):
