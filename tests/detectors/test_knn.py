@@ -121,3 +121,34 @@ def test_knn_invalid_parameter_names_itself(parameter, value):
 
     with pytest.raises(ValueError, match=parameter):
         detector.fit(np.ones((20, 2)))
+
+
+def test_max_samples_searches_a_sample(profiles):
+    detector = KNNDetector(n_neighbors=5, max_samples=100, random_state=3).fit(profiles)
+    again = KNNDetector(n_neighbors=5, max_samples=100, random_state=3).fit(profiles)
+
+    assert detector.tree_.data.shape[0] == 100
+    assert np.array_equal(
+        detector.anomaly_score(profiles), again.anomaly_score(profiles)
+    )
+
+
+def test_max_samples_above_rows_keeps_all(profiles):
+    sampled = KNNDetector(n_neighbors=5, max_samples=10_000).fit(profiles)
+    full = KNNDetector(n_neighbors=5, max_samples=None).fit(profiles)
+
+    assert sampled.tree_.data.shape[0] == len(profiles)
+    assert np.array_equal(sampled.anomaly_score(profiles), full.anomaly_score(profiles))
+
+
+def test_max_samples_caps_neighbours(profiles):
+    with pytest.warns(UBAWarning, match="n_neighbors=2"):
+        detector = KNNDetector(n_neighbors=5, max_samples=3).fit(profiles)
+
+    assert detector.n_neighbors_ == 2
+
+
+def test_crawler_found_with_a_sample(profiles, crawler):
+    detector = KNNDetector(n_neighbors=5, max_samples=120).fit(profiles)
+
+    assert detector.anomaly_score(crawler)[0] > detector.anomaly_score(profiles).max()

@@ -7,7 +7,7 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.neighbors import KDTree
-from sklearn.utils import gen_even_slices
+from sklearn.utils import check_random_state, gen_even_slices
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -51,13 +51,21 @@ class KNNDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
     n_jobs : int or None, default=None
         Threads for the neighbour search when scoring; None means 1 and -1 means
         one per CPU core.
+    max_samples : int or None, default=20000
+        Most training rows the neighbours are searched among. With more rows, ``fit``
+        keeps a random sample of this size, and the scaler is still fitted on every
+        row. None keeps every row, and the search time then grows faster than
+        linearly with them.
+    random_state : int, RandomState instance or None, default=0
+        Seed of the sample drawn when there are more than ``max_samples`` rows.
 
     Attributes
     ----------
     scaler_ : ProfileScaler
         Scaler fitted on the training rows.
     tree_ : sklearn.neighbors.KDTree
-        k-d tree over the scaled training rows.
+        k-d tree over the scaled training rows, or over a sample of
+        ``max_samples`` of them.
     n_neighbors_ : int
         Number of neighbours actually used.
     offset_ : float
@@ -88,7 +96,8 @@ class KNNDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
     training row, it is that row, which gives the score the new row would have had if
     it had been part of the training data. The training scores behind ``offset_`` are
     therefore leave-one-out scores, and ``fit(X).predict(X)`` flags ``contamination``
-    of the rows.
+    of the rows. When ``max_samples`` keeps a sample, the training rows outside it
+    are scored against the sample like new rows.
 
     The search uses a k-d tree, which computes each distance from the coordinates of
     the two rows alone. A brute-force search through matrix products can round the
@@ -121,12 +130,16 @@ class KNNDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         log_scale=True,
         contamination=0.1,
         n_jobs=None,
+        max_samples=20_000,
+        random_state=0,
     ):
         self.n_neighbors = n_neighbors
         self.aggregate = aggregate
         self.log_scale = log_scale
         self.contamination = contamination
         self.n_jobs = n_jobs
+        self.max_samples = max_samples
+        self.random_state = random_state
 
     def fit(self, X, y=None):
         """Index the scaled training profiles.
@@ -146,11 +159,14 @@ class KNNDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         self._validate_parameters()
         X = validate_data(self, X, dtype=np.float64, order="C")
         check_min_samples(self, X.shape[0], 2)
-        self.n_neighbors_ = self._usable_neighbors(X.shape[0])
+        searched = X.shape[0]
+        if self.max_samples is not None:
+            searched = min(searched, self.max_samples)
+        self.n_neighbors_ = self._usable_neighbors(searched)
 
         self.scaler_ = ProfileScaler(log_scale=self.log_scale).fit(X)
         scaled = self.scaler_.transform(X)
-        self.tree_ = KDTree(scaled)
+        self.tree_ = KDTree(self._searched_rows(scaled))
 
         training_scores = -self._distance_score(scaled)
         self.offset_ = offset_for_contamination(training_scores, self.contamination)
@@ -198,6 +214,14 @@ class KNNDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         )
         return np.vstack(parts)
 
+    def _searched_rows(self, scaled):
+        """Return the training rows to search, a sample when there are too many."""
+        if self.max_samples is None or scaled.shape[0] <= self.max_samples:
+            return scaled
+        rng = check_random_state(self.random_state)
+        rows = np.sort(rng.choice(scaled.shape[0], self.max_samples, replace=False))
+        return scaled[rows]
+
     def _usable_neighbors(self, n_samples):
         if self.n_neighbors < n_samples:
             return self.n_neighbors
@@ -216,6 +240,8 @@ class KNNDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         check_bool(self, "log_scale", self.log_scale)
         check_contamination(self, self.contamination)
         check_n_jobs(self, self.n_jobs)
+        if self.max_samples is not None:
+            check_int(self, "max_samples", self.max_samples, minimum=2)
 
 
 def _query_tree(tree, rows, k):
