@@ -401,3 +401,14 @@ def test_other_detectors_leave_ratios_missing(trained):
 
     assert ranking["organisation_ratio"].isna().all()
     assert ranking["self_ratio"].isna().all()
+
+
+def test_top_rows_equal_full_ranking_head(default_model):
+    profiles, model = default_model
+    day = profiles["date"].max()
+    scored = add_crawler_day(profiles, "user05", day)
+
+    full = rank_users(scored, model).head(4)
+    top = rank_users(scored, model, top=4)
+
+    pd.testing.assert_frame_equal(top, full)

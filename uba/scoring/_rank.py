@@ -85,11 +85,18 @@ def rank_users(
 
     today = profiles.loc[profiles["date"] == day].reset_index(drop=True)
     X = model.feature_matrix(today)
-    history = _history(profiles, day, history_days)
-    usual, history_counts = _usual_values(today, history, model)
-
     users = today["user"].astype("str").to_numpy()
     scores = model.score_matrix(X, users=users)
+
+    # Reasons cost two detector calls per feature and user, so with ``top`` only the
+    # users who will be listed get them.
+    if top is not None and top < len(today):
+        listed = _best_rows(scores, users, top)
+        today = today.iloc[listed].reset_index(drop=True)
+        X, users, scores = X[listed], users[listed], scores[listed]
+
+    history = _history(profiles, day, history_days)
+    usual, history_counts = _usual_values(today, history, model)
     effects = _reason_effects(
         model, X, usual.to_numpy(dtype="float64"), scores, users
     )
@@ -127,6 +134,12 @@ def rank_users(
     if top is not None:
         ranking = ranking.head(top)
     return ranking
+
+
+def _best_rows(scores, users, top):
+    """Return the indices of the ``top`` rows in ranking order: score, then user."""
+    order = np.lexsort((users, -scores))
+    return order[:top]
 
 
 def _score_parts(model, X, users):
