@@ -132,6 +132,7 @@ def candidate_models():
             IsolationForestDetector(),
             uba.FEATURE_NAMES,
         ),
+        "uba_isolation_forest": (IsolationForestDetector(), None),
         "uba_knn": (KNNDetector(), None),
         "uba_knn_profile_only": (KNNDetector(), uba.FEATURE_NAMES),
         "uba_pca": (PCADetector(), None),

@@ -1,0 +1,62 @@
+"""Time training and ranking with the default model on a large generated organisation.
+
+Run by hand from the repository root with ``python benchmarks/scoring.py``. The
+default is 5,000,000 events of 3,000 users over 30 days, generated as in
+``benchmarks/context_features.py``. The script builds the features, trains the
+default model on every day but the last, ranks the last day's users with their
+reasons (all of them, then the top 20), and prints the wall time of each step and the
+peak resident set size.
+"""
+
+import argparse
+import resource
+import time
+
+from context_features import generate_events
+
+import uba
+
+
+def timed(label, function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    print(f"{label}: {time.perf_counter() - start:.1f} s", flush=True)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--events", type=int, default=5_000_000, help="number of events"
+    )
+    parser.add_argument("--users", type=int, default=3_000, help="number of users")
+    parser.add_argument("--days", type=int, default=30, help="number of days")
+    arguments = parser.parse_args()
+
+    events = timed(
+        "generate events",
+        generate_events,
+        arguments.events,
+        arguments.users,
+        arguments.days,
+    )
+    last_day = events["timestamp"].max().tz_localize(None).normalize()
+    features = timed(
+        "build_features", uba.build_features, events, peer_groups_before=last_day
+    )
+
+    training = features[features["date"] < last_day]
+    model = timed("train_model", uba.train_model, training)
+    ranking = timed("rank_users, one day", uba.rank_users, features, model)
+    timed("rank_users, one day, top 20", uba.rank_users, features, model, top=20)
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{len(events):,} events; trained on {len(training):,} user-days of "
+        f"{training['user'].nunique():,} users; ranked {len(ranking):,} users; "
+        f"peak RSS {peak:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
