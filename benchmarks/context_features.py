@@ -101,13 +101,18 @@ def timed(label, function, *args, **kwargs):
     return result
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_organisation_arguments(parser):
+    """Add the size of the generated organisation to a command-line parser."""
     parser.add_argument(
         "--events", type=int, default=5_000_000, help="number of events"
     )
     parser.add_argument("--users", type=int, default=3_000, help="number of users")
     parser.add_argument("--days", type=int, default=30, help="number of days")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_organisation_arguments(parser)
     arguments = parser.parse_args()
 
     events = timed(

@@ -10,27 +10,15 @@ peak resident set size.
 
 import argparse
 import resource
-import time
 
-from context_features import generate_events
+from context_features import add_organisation_arguments, generate_events, timed
 
 import uba
 
 
-def timed(label, function, *args, **kwargs):
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    print(f"{label}: {time.perf_counter() - start:.1f} s", flush=True)
-    return result
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--events", type=int, default=5_000_000, help="number of events"
-    )
-    parser.add_argument("--users", type=int, default=3_000, help="number of users")
-    parser.add_argument("--days", type=int, default=30, help="number of days")
+    add_organisation_arguments(parser)
     arguments = parser.parse_args()
 
     events = timed(
