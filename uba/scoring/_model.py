@@ -25,7 +25,10 @@ KNOWN_FEATURES = frozenset(FEATURE_NAMES) | frozenset(CONTEXT_FEATURE_NAMES)
 # Left out: raw request counts and activity hours (repeated by the views), the
 # weekend flag (the time-of-week rarity covers it per user), history_days (a short
 # history is not suspicious by itself), percentiles (they repeat the z-scores with a
-# ceiling) and the privileged flag (privileged_content_views carries it).
+# ceiling), the privileged flag (privileged_content_views carries it) and new_pages. In
+# a bulk read nearly every page is new, so new_pages repeats page_views, and it is
+# high for a search indexer on nights it indexes pages written that week; the new
+# spaces say where the reading went.
 DEFAULT_MODEL_FEATURES = (
     "page_views",
     "distinct_pages",
@@ -44,7 +47,6 @@ DEFAULT_MODEL_FEATURES = (
     "admin_requests",
     *(name for name in CONTEXT_FEATURE_NAMES if name.endswith("_z")),
     "new_spaces",
-    "new_pages",
     "new_space_share",
     "new_client_ip",
     "new_user_agent",
