@@ -40,14 +40,12 @@ CONTEXT_FEATURES = (
     Feature(
         "new_spaces",
         "spaces",
-        "Spaces viewed today that the baseline did not view in the window and "
-        "another user did.",
+        "Spaces viewed today that the baseline did not view in the window.",
     ),
     Feature(
         "new_pages",
         "pages",
-        "Pages viewed today that the baseline did not view in the window and another "
-        "user did.",
+        "Pages viewed today that the baseline did not view in the window.",
     ),
     Feature(
         "new_space_share",
@@ -78,7 +76,7 @@ CONTEXT_FEATURES = (
         "foreign_space_share",
         "fraction",
         "Share of today's page views with a space in spaces that no other peer viewed "
-        "in the window but another user did.",
+        "in the window.",
     ),
     Feature(
         "hour_rarity",

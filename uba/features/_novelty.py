@@ -5,17 +5,12 @@ trailing window. With a ``self`` baseline the reference is the user's own reques
 With a ``peers`` or ``organisation`` baseline it is the user's own requests together
 with those of the peer group or of the whole organisation, so the spaces of a
 newcomer's department are not new to them. With no baseline nothing counts as new.
-
-A space or page counts as new only if another user had it in the window. One that no
-other user read is new to everyone, such as a space created for a reorganisation or
-pages written that week, and reading it is not reading content that belongs to
-others. So, against the whole organisation, no space or page is new.
 """
 
 import numpy as np
 
 from uba.features._history import NONE, ORGANISATION, PEERS
-from uba.features._windows import seen_by_anyone_else, seen_in_window
+from uba.features._windows import seen_in_window
 
 
 def novelty_features(tables, queries, reference, axis):
@@ -40,11 +35,9 @@ def novelty_features(tables, queries, reference, axis):
     """
     n_queries = len(queries[0])
     new_spaces, views_in_new, space_views = _count_new(
-        tables.spaces, queries, reference, axis, established_only=True
+        tables.spaces, queries, reference, axis
     )
-    new_pages, _, _ = _count_new(
-        tables.pages, queries, reference, axis, established_only=True
-    )
+    new_pages, _, _ = _count_new(tables.pages, queries, reference, axis)
     new_addresses, _, _ = _count_new(tables.client_ips, queries, reference, axis)
     new_agents, _, _ = _count_new(tables.user_agents, queries, reference, axis)
 
@@ -59,20 +52,13 @@ def novelty_features(tables, queries, reference, axis):
     }
 
 
-def _count_new(table, queries, reference, axis, *, established_only=False):
-    """Return, per query, its new items, its events on new items and all its events.
-
-    With ``established_only``, an item that no other user had in the window does not
-    count as new: a space or page created since is new to everyone, and reading it
-    is not reading content the user had no business with.
-    """
+def _count_new(table, queries, reference, axis):
+    """Return, per query, its new items, its events on new items and all its events."""
     n_queries = len(queries[0])
     entry_query, row = table.match(queries, axis.n_days)
     entries = (entry_query, table.item[row])
 
     new = ~_seen_by_reference(table, entries, queries, reference, axis)
-    if established_only:
-        new &= seen_by_anyone_else(table, entries, queries, axis)
     events = table.count[row]
     return (
         np.bincount(entry_query, weights=new, minlength=n_queries),

@@ -26,7 +26,6 @@ from uba.features._windows import (
     DayAxis,
     count_unique,
     pack,
-    seen_by_anyone_else,
     seen_by_others_in_window,
 )
 
@@ -507,12 +506,6 @@ def foreign_space_share(spaces, queries, reference, axis):
             foreign[selected] = ~_read_by_peers(
                 spaces, entries, queries, reference, axis
             )
-
-    # A space that no other user read in the window is new to the organisation, such as
-    # the space a department moves into. Reading it is not reading another team's
-    # content, so only spaces that other users read count as foreign.
-    entries = (entry_query, spaces.item[row])
-    foreign &= seen_by_anyone_else(spaces, entries, queries, axis)
 
     views = spaces.count[row]
     foreign_views = np.bincount(

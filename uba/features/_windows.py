@@ -255,32 +255,3 @@ def count_unique(keys):
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     counts = np.diff(np.r_[starts, len(ordered)])
     return ordered[starts], counts
-
-
-def seen_by_anyone_else(table, entries, queries, axis):
-    """Return whether any other user had each entry's item in the query's window.
-
-    Parameters
-    ----------
-    table : DailyItems
-        Items of each user-day, with day offsets on ``axis``.
-    entries : tuple of numpy.ndarray
-        ``(entry_query, item)``: the query of each entry and its item.
-    queries : tuple of numpy.ndarray
-        ``(user, day_offset)`` of distinct query user-days.
-    axis : DayAxis
-
-    Returns
-    -------
-    seen : numpy.ndarray of bool
-    """
-    entry_query, entry_item = entries
-    query_user, query_day = queries
-    reference = (np.zeros_like(table.user), table.item, table.day, table.user)
-    query = (
-        np.zeros_like(entry_query),
-        entry_item,
-        query_day[entry_query],
-        query_user[entry_query],
-    )
-    return seen_by_others_in_window(reference, query, axis.n_days, axis.window_days)
