@@ -205,3 +205,20 @@ def test_large_organisation_clusters_a_sample(monkeypatch):
     assert len({groups[user] for user in departments[("FIN1", "FIN2")]}) == 1
     assert len({groups[user] for user in departments[("ENG1", "ENG2")]}) == 1
     assert groups["fin00"] != groups["eng00"]
+
+
+def test_clustering_keeps_pairs_in_their_department():
+    # Every pair of engineers also shares a private space, which makes a cut into
+    # pairs score a high silhouette. Pairs are too small to serve as peers.
+    engineers = [f"eng{i:02d}" for i in range(12)]
+    departments = {("FIN1", "FIN2"): [f"fin{i:02d}" for i in range(12)]}
+    departments.update(
+        {("ENG1", f"PAIR{i // 2}"): engineers[i : i + 2] for i in range(0, 12, 2)}
+    )
+
+    groups = derive_peer_groups(make_events(department_requests(departments)))
+
+    sizes = pd.Series(groups).value_counts()
+    stranded = sizes[sizes < 3].sum()
+    assert stranded <= 0.1 * len(groups)
+    assert groups["eng00"] != groups["fin00"]

@@ -51,6 +51,11 @@ _SILHOUETTE_SAMPLE = 1_000
 # not been checked against real organisations.
 _MIN_SILHOUETTE = 0.25
 
+# A cut that leaves more than this share of users in groups of fewer than
+# MIN_GROUP_SIZE is skipped: those users would have no peers. Without the limit a
+# department of similar readers could split into pairs whose silhouette is high.
+_MAX_STRANDED_SHARE = 0.1
+
 _SEED = 0
 
 
@@ -389,7 +394,11 @@ def _cluster_vectors(vectors):
 
 
 def _best_cut(tree, distance, rng):
-    """Return the labels of the dendrogram cut with the highest mean silhouette."""
+    """Return the labels of the dendrogram cut with the highest mean silhouette.
+
+    Cuts that leave more than ``_MAX_STRANDED_SHARE`` of the users in groups too small
+    to serve as peers are skipped.
+    """
     n_users = len(distance)
     sample = np.arange(n_users)
     if n_users > _SILHOUETTE_SAMPLE:
@@ -402,11 +411,19 @@ def _best_cut(tree, distance, rng):
         n_sampled_labels = len(np.unique(labels[sample]))
         if not 2 <= n_sampled_labels < len(sample):
             continue
+        if _stranded_share(labels) > _MAX_STRANDED_SHARE:
+            continue
 
         score = silhouette_score(sample_distance, labels[sample], metric="precomputed")
         if score > best_score:
             best_labels, best_score = labels.astype("int64"), score
     return best_labels
+
+
+def _stranded_share(labels):
+    """Return the share of users whose group has fewer than MIN_GROUP_SIZE members."""
+    sizes = np.bincount(labels)
+    return float(np.mean(sizes[labels] < MIN_GROUP_SIZE))
 
 
 def _assign_to_nearest_centre(vectors, clustered, labels):
