@@ -286,6 +286,19 @@ def test_score_reuses_trained_peer_groups(capsys, organisation):
     assert f"Using the {n_groups} peer groups of {len(groups)} users" in err
 
 
+def test_model_without_peer_groups_warns(capsys, organisation, tmp_path):
+    folder, model, _ = organisation
+    old = uba.load_model(model)
+    old.metadata["peer_groups"] = None
+    old_path = tmp_path / "old.joblib"
+    uba.save_model(old, old_path)
+
+    status, _, err = run_cli(capsys, "score", folder, "--model", old_path, "--top", "1")
+
+    assert status == 0, err
+    assert "stores no peer groups" in err
+
+
 def test_output_suffix_any_case(capsys, organisation, tmp_path):
     folder, model, _ = organisation
     output = tmp_path / "RANKING.CSV"

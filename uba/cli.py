@@ -539,6 +539,13 @@ def _run_score(arguments):
         )
     # Peer features mean what the model learned only with the training's groups.
     arguments.trained_peer_groups = model.metadata.get("peer_groups")
+    if arguments.trained_peer_groups is None and arguments.peer_groups is None:
+        logger.warning(
+            "%s stores no peer groups, so they are derived again from the days "
+            "before the scored one and may differ from training; retrain the model "
+            "or pass --peer-groups",
+            arguments.model,
+        )
     _check_input_files(arguments)
     profiles = _read_profiles(arguments)
     ranking = rank_users(profiles, model, date=arguments.date, top=arguments.top)
