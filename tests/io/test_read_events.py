@@ -538,7 +538,7 @@ def test_rejected_lines_are_counted_with_examples(write_log, caplog):
     assert_accounted(report)
     assert len(entry.examples["no_match"]) == 5
     assert entry.examples["no_match"][0] == {
-        "line": 2, "text": "garbage 0", "detail": "expected %t at character 1"
+        "line": 2, "text": "garbage 0", "detail": "expected the pattern field %t at character 1"
     }
     assert entry.examples["invalid_status"][0]["line"] == 10
     assert any(record.levelno == logging.WARNING for record in caplog.records)

@@ -74,5 +74,7 @@ def test_explain_mismatch_names_field():
     compiled = compile_pattern("stock")
     line = ("[03/Mar/2025:09:14:02 +0100] jdoe http-nio-8090-exec-1 203.0.113.17 "
             "GET / HTTP/1.1 2x0 5ms 10 - curl/8.5.0")
-    assert compiled.explain_mismatch(line) == "expected %s at character 84"
-    assert compiled.explain_mismatch("garbage") == "expected %t at character 1"
+    assert compiled.explain_mismatch(line) == "expected the pattern field %s at character 84"
+    assert compiled.explain_mismatch("garbage") == (
+        "expected the pattern field %t at character 1"
+    )

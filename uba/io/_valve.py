@@ -206,7 +206,10 @@ class ValvePattern:
             if isinstance(self.items[failed], str) and failed > 0:
                 failed -= 1
             item = self.items[failed]
-            expected = repr(item) if isinstance(item, str) else _field_text(item)
+            if isinstance(item, str):
+                expected = f"the text {item!r}"
+            else:
+                expected = f"the pattern field {_field_text(item)}"
             return f"expected {expected} at character {ends[failed] + 1}"
         return f"unexpected text at character {ends[-1] + 1}"
 
