@@ -227,8 +227,9 @@ class KNNDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
             return self.n_neighbors
         warnings.warn(
             f"n_neighbors={self.n_neighbors} is not smaller than the {n_samples} "
-            f"training rows, so KNNDetector uses n_neighbors={n_samples - 1}. Fit it "
-            f"on more rows or lower n_neighbors.",
+            f"training rows searched, so KNNDetector uses n_neighbors="
+            f"{n_samples - 1}. Fit it on more rows, raise max_samples or lower "
+            f"n_neighbors.",
             UBAWarning,
             stacklevel=3,
         )
