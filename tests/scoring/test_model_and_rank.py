@@ -5,7 +5,7 @@ import pytest
 
 import uba
 from uba.detectors import IsolationForestDetector, SelfBaselineDetector
-from uba.exceptions import ModelMismatchError
+from uba.exceptions import ModelMismatchError, UBAWarning
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring import load_model, rank_users, save_model, train_model
 from uba.scoring._model import DEFAULT_MODEL_FEATURES
@@ -83,7 +83,9 @@ def test_train_records_metadata(trained):
 def test_train_period_selects_days():
     profiles = make_profiles(1, n_users=5)
 
-    model = train_model(profiles, start="2026-03-04", end="2026-03-06")
+    # Three days are too few for the self comparison, which the model warns about.
+    with pytest.warns(UBAWarning, match="No user has 5 training days"):
+        model = train_model(profiles, start="2026-03-04", end="2026-03-06")
 
     assert model.metadata["n_user_days"] == 15
     assert model.metadata["training_start"] == "2026-03-04"
@@ -148,6 +150,23 @@ def test_load_foreign_pickle_rejected(tmp_path):
 
     with pytest.raises(ModelMismatchError, match="not a uba model"):
         load_model(path)
+
+
+def test_load_incomplete_model_rejected(tmp_path):
+    path = tmp_path / "partial.joblib"
+    joblib.dump({"uba_model_format": 1, "feature_names": ["page_views"]}, path)
+
+    with pytest.raises(ModelMismatchError, match=r"lacks \['metadata', 'detector'\]"):
+        load_model(path)
+
+
+def test_short_training_warns_without_own_days():
+    profiles = make_profiles(2, n_users=12, days=3)
+
+    with pytest.warns(UBAWarning, match="No user has 5 training days"):
+        model = train_model(profiles)
+
+    assert model.detector.user_days_ == {}
 
 
 def test_load_missing_file(tmp_path):

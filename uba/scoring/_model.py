@@ -210,6 +210,7 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
     users = training["user"].astype("str").to_numpy()
     if _takes_users(detector.fit):
         detector.fit(X, users=users)
+        _warn_without_own_days(detector)
     else:
         detector.fit(X)
 
@@ -235,6 +236,19 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
         "peer_groups": _training_peer_groups(profiles, training),
     }
     return ProfileModel(detector, feature_names, metadata)
+
+
+def _warn_without_own_days(detector):
+    """Warn when no user has enough training days for the self comparison."""
+    if getattr(detector, "user_days_", None) != {}:
+        return
+    warnings.warn(
+        f"No user has {detector.min_days} training days, so every day will be "
+        f"compared with the organisation only. Train on more days, at least "
+        f"{detector.min_days} per user.",
+        UBAWarning,
+        stacklevel=3,
+    )
 
 
 def _training_peer_groups(profiles, training):
@@ -361,6 +375,15 @@ def _check_payload(path, payload, feature_names):
     if not isinstance(payload, dict) or _FORMAT_KEY not in payload:
         raise ModelMismatchError(
             f"{path} is not a uba model file; train one with 'uba train'."
+        )
+
+    missing = [
+        key for key in ("feature_names", "metadata", "detector") if key not in payload
+    ]
+    if missing:
+        raise ModelMismatchError(
+            f"{path} is an incomplete uba model file: it lacks {missing}. Retrain it "
+            f"with 'uba train'."
         )
 
     version = payload[_FORMAT_KEY]
