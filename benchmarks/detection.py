@@ -10,9 +10,9 @@ same tables as Markdown.
 
 Run it by hand from the repository root, for example::
 
-    python benchmarks/detection.py               # 5 seeds, about 2 minutes on 2 cores
+    python benchmarks/detection.py               # 5 seeds, about 80 seconds on 2 cores
     python benchmarks/detection.py --quick       # 1 small seed, about 10 seconds
-    python benchmarks/detection.py --candidates  # also every candidate detector
+    python benchmarks/detection.py --candidates  # also every candidate, about 2 minutes
 """
 
 import argparse

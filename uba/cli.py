@@ -587,7 +587,8 @@ def _score_parts_text(organisation, own):
     if np.isnan(own):
         return (
             f"{organisation:.1f}x a typical day's distance from the organisation; "
-            f"too few training days of this user, so compared with the organisation only"
+            f"the model holds fewer than 5 training days of this user, so the score "
+            f"compares with the organisation only"
         )
     return (
         f"{organisation:.1f}x a typical day's distance from the organisation, "

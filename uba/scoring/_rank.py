@@ -64,7 +64,8 @@ def rank_users(
         exports, downloads, searches, scripts or addresses), ``reasons`` (the top
         features in short form), then for
         ``k`` in 1..3: ``reason_k`` (feature name), ``reason_k_value`` (the day's
-        value), ``reason_k_usual`` (the user's usual value),
+        value; for a robust z-score the z-score, while ``reasons`` states the count it
+        measures), ``reason_k_usual`` (the user's usual value),
         ``reason_k_peer_usual`` (the median among the user's peer group in the
         window, or the organisation's) and ``reason_k_effect`` (the feature's effect
         on the score, see Notes).
