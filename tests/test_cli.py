@@ -185,6 +185,11 @@ def test_train_logs_summary(capsys, tmp_path):
             "unknown suffix",
         ),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
+        (["score", "{empty}", "--model", "{model}"], "no request by a named user"),
+        (
+            ["score", "{log}", "--model", "{model}", "--output", "{folder_csv}"],
+            "is a folder",
+        ),
         (["score", "{log}", "--model", "{garbage}"], "not a readable uba model"),
         (
             ["train", "{log}", "--model", "{tmp}/m.joblib", "--start", "2031-01-01"],
@@ -204,6 +209,10 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     bad_line.write_text(STOCK_LINE + "this is not an access-log line\n")
     garbage = tmp_path / "notes.txt"
     garbage.write_text("hello\nworld\n")
+    empty = tmp_path / "conf_access_log.2025-03-05.log"
+    empty.write_text("")
+    folder_csv = tmp_path / "ranking.csv"
+    folder_csv.mkdir()
     groups = tmp_path / "groups.csv"
     groups.write_text("user,group\nJDOE,eng\n")
     model = tmp_path / "model.joblib"
@@ -213,6 +222,8 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         "log": log,
         "bad_line": bad_line,
         "garbage": garbage,
+        "empty": empty,
+        "folder_csv": folder_csv,
         "model": model,
         "missing": tmp_path / "missing.log",
         "groups": groups,
@@ -238,6 +249,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         ["score", "x.log", "--model", "m.joblib", "--date", "soon"],
         ["score", "x.log", "--model", "m.joblib", "--window-days", "3"],
         ["train", "x.log", "--model", "m.joblib", "--end", "2026-02-30"],
+        ["simulate", "out", "--users", "5"],
         ["frobnicate"],
     ],
 )

@@ -188,9 +188,9 @@ def _build_parser():
     )
     simulate.add_argument(
         "--users",
-        type=_positive_int,
+        type=_organisation_size,
         default=100,
-        help="number of users (default: 100)",
+        help="number of users, at least 10 (default: 100)",
     )
     simulate.add_argument(
         "--days", type=_positive_int, default=19, help="number of days (default: 19)"
@@ -311,6 +311,18 @@ def _window_days(text):
     return value
 
 
+def _organisation_size(text):
+    from uba.simulate._simulate import MIN_USERS
+
+    value = _positive_int(text)
+    if value < MIN_USERS:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_USERS}, enough for the departments, "
+            f"administrators and scenarios of the simulation; got {value}"
+        )
+    return value
+
+
 def _positive_int(text):
     try:
         value = int(text)
@@ -354,6 +366,8 @@ def _read_profiles(arguments):
         privileged_groups=arguments.privileged_groups,
     )
     _warn_unknown_users(arguments, events, peer_groups)
+    if len(profiles) == 0:
+        raise _UsageError(_no_profiles_message(arguments, events))
     logger.info(
         "Built %d user-day profiles of %d users; %d anonymous requests left out",
         len(profiles),
@@ -361,6 +375,19 @@ def _read_profiles(arguments):
         profiles.attrs.get("anonymous_requests", 0),
     )
     return profiles
+
+
+def _no_profiles_message(arguments, events):
+    """Return the error for logs that hold no request by a named user."""
+    logs = " ".join(str(path) for path in arguments.logs)
+    report = events.attrs.get("read_report")
+    if report is None:
+        return f"{logs}: no request by a named user; check the files"
+    return (
+        f"{logs}: no request by a named user in {report.lines_read:,} lines "
+        f"({sum(report.skipped.values()):,} skipped, {report.n_rejected:,} rejected); "
+        f"check --format or --pattern, and that the log records user names"
+    )
 
 
 def _derived_peer_groups(arguments, events):
@@ -372,6 +399,8 @@ def _derived_peer_groups(arguments, events):
     """
     from uba.features import derive_peer_groups
 
+    if len(events) == 0:
+        return None
     local_seconds = (
         events["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None).astype("int64")
         // 1_000_000_000
@@ -602,6 +631,8 @@ def _check_output_folder(option, path):
         raise _UsageError(
             f"{option} {path}: folder {folder} does not exist; create it first"
         )
+    if path.is_dir():
+        raise _UsageError(f"{option} {path} is a folder; name a file inside it")
 
 
 def _write_ranking(ranking, path):
