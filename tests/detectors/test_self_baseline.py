@@ -222,3 +222,12 @@ def test_fit_clones_wrapped_detector(seed):
 
     assert detector.detector_ is not inner
     assert not hasattr(inner, "tree_")
+
+
+def test_detector_without_scoring_rejected(seed):
+    from sklearn.neighbors import LocalOutlierFactor
+
+    X, users = organisation(np.random.default_rng(seed))
+
+    with pytest.raises(InvalidParameterError, match="novelty=True"):
+        SelfBaselineDetector(LocalOutlierFactor()).fit(X, users=users)

@@ -105,7 +105,7 @@ def test_peer_groups_before_before_any_event():
     assert features.attrs["peer_groups"] == {}
 
 
-@pytest.mark.parametrize("day", ["soon", "2026-03-07T10:00+01:00"])
+@pytest.mark.parametrize("day", ["soon", "2026-03-07T10:00+01:00", 20260307])
 def test_invalid_peer_groups_before_rejected(day):
     with pytest.raises(ValueError, match="Invalid peer_groups_before"):
         build_features(grouped_events(), peer_groups_before=day)

@@ -20,6 +20,7 @@ from uba.detectors._validation import (
     check_min_samples,
     raise_invalid,
 )
+from uba.exceptions import InvalidParameterError
 
 # A self ratio of 0 means "nothing above one of the user's own days". The floor keeps
 # such days ordered by their organisation score instead of tying them all at 0.
@@ -180,6 +181,7 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
 
         detector = KNNDetector() if self.detector is None else self.detector
         self.detector_ = clone(detector).fit(X)
+        _check_scoring_method(self.detector_)
         training_distances = _anomaly_scores(self.detector_, X)
         self.organisation_scale_ = _positive_scale(training_distances)
 
@@ -402,6 +404,17 @@ def _skip_one_copy(distances, rows, own):
     has_copy = copies.any(axis=1)
     first = copies.argmax(axis=1)
     distances[np.flatnonzero(has_copy), first[has_copy]] = np.inf
+
+
+def _check_scoring_method(detector):
+    """Raise unless a fitted detector scores new rows."""
+    if hasattr(detector, "anomaly_score") or hasattr(detector, "score_samples"):
+        return
+    raise InvalidParameterError(
+        f"The 'detector' parameter of SelfBaselineDetector must score new rows with "
+        f"anomaly_score or score_samples, and a fitted {type(detector).__name__} has "
+        f"neither. For LocalOutlierFactor, pass novelty=True."
+    )
 
 
 def _anomaly_scores(detector, X):

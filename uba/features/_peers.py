@@ -305,6 +305,11 @@ def derive_peer_groups_before(events, day):
 
 def day_number(day):
     """Return ``day`` as whole days since 1970-01-01."""
+    if isinstance(day, (int, float, np.number)):
+        raise ValueError(
+            f"Invalid peer_groups_before {day!r}; use a date such as 2026-03-20, "
+            f"not a number."
+        )
     try:
         timestamp = pd.Timestamp(day)
     except (TypeError, ValueError) as error:
