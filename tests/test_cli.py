@@ -185,7 +185,8 @@ def test_train_logs_summary(capsys, tmp_path):
             "unknown suffix",
         ),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
-        (["score", "{empty}", "--model", "{model}"], "no request by a named user"),
+        (["score", "{empty}", "--model", "{model}"], "the log files are empty"),
+        (["score", "{garbage_log}", "--model", "{model}"], "no request by a named user"),
         (
             ["score", "{log}", "--model", "{model}", "--output", "{folder_csv}"],
             "is a folder",
@@ -213,6 +214,9 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     empty.write_text("")
     folder_csv = tmp_path / "ranking.csv"
     folder_csv.mkdir()
+    # A valid line whose user is anonymous: read, but no named user to profile.
+    garbage_log = tmp_path / "conf_access_log.2025-03-06.log"
+    garbage_log.write_text(STOCK_LINE.replace(" jdoe ", " - "))
     groups = tmp_path / "groups.csv"
     groups.write_text("user,group\nJDOE,eng\n")
     model = tmp_path / "model.joblib"
@@ -224,6 +228,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         "garbage": garbage,
         "empty": empty,
         "folder_csv": folder_csv,
+        "garbage_log": garbage_log,
         "model": model,
         "missing": tmp_path / "missing.log",
         "groups": groups,

@@ -383,6 +383,8 @@ def _no_profiles_message(arguments, events):
     report = events.attrs.get("read_report")
     if report is None:
         return f"{logs}: no request by a named user; check the files"
+    if report.lines_read == 0:
+        return f"{logs}: the log files are empty; pass the days' access logs"
     return (
         f"{logs}: no request by a named user in {report.lines_read:,} lines "
         f"({sum(report.skipped.values()):,} skipped, {report.n_rejected:,} rejected); "
