@@ -400,35 +400,27 @@ def _derived_peer_groups(arguments, events):
     hold no event.
     """
     from uba.features import derive_peer_groups
+    from uba.features._peers import day_number, local_days
 
     if len(events) == 0:
         return None
-    local_seconds = (
-        events["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None).astype("int64")
-        // 1_000_000_000
-        + events["utc_offset"].astype("int64") * 60
-    )
-    local_day = (local_seconds // 86_400).to_numpy()
+    local_day = local_days(events)
 
     keep = np.ones(len(events), dtype=bool)
     if arguments.command == "train":
         if arguments.start is not None:
-            keep &= local_day >= _day_number(arguments.start)
+            keep &= local_day >= day_number(arguments.start)
         if arguments.end is not None:
-            keep &= local_day <= _day_number(arguments.end)
+            keep &= local_day <= day_number(arguments.end)
     else:
         scored = (
-            local_day.max() if arguments.date is None else _day_number(arguments.date)
+            local_day.max() if arguments.date is None else day_number(arguments.date)
         )
         keep &= local_day < scored
 
     if not keep.any():
         return None
     return derive_peer_groups(events.loc[keep])
-
-
-def _day_number(date):
-    return (date - dt.date(1970, 1, 1)).days
 
 
 def _privileged_users(values):

@@ -1,5 +1,7 @@
 """Methods that every detector derives from ``score_samples`` and ``offset_``."""
 
+import inspect
+
 import numpy as np
 
 
@@ -72,3 +74,30 @@ def sum_over_features(values):
     and a batch of many, which would make a user's score depend on the batch.
     """
     return np.ascontiguousarray(values).sum(axis=1)
+
+
+def anomaly_scores(detector, X, users=None):
+    """Return a fitted detector's score of each row of ``X``, higher is more abnormal.
+
+    The detector's ``anomaly_score`` is used when it has one, else the negation of its
+    ``score_samples``. ``users`` is passed on only to a method that takes it.
+    """
+    if hasattr(detector, "anomaly_score"):
+        method, sign = detector.anomaly_score, 1.0
+    else:
+        method, sign = detector.score_samples, -1.0
+
+    if users is not None and takes_users(method):
+        scores = method(X, users=users)
+    else:
+        scores = method(X)
+    return sign * np.asarray(scores, dtype=np.float64)
+
+
+def takes_users(method):
+    """Return whether a detector method accepts the keyword argument ``users``."""
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    return "users" in parameters

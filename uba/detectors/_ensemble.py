@@ -4,7 +4,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from uba.detectors._base import OutlierScoreMixin, offset_for_contamination
+from uba.detectors._base import (
+    OutlierScoreMixin,
+    anomaly_scores,
+    offset_for_contamination,
+)
 from uba.detectors._ecdf import ECDFDetector
 from uba.detectors._isolation_forest import IsolationForestDetector
 from uba.detectors._knn import KNNDetector
@@ -114,7 +118,7 @@ class RankEnsembleDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         training_percentiles = []
         for name, detector in self._members():
             fitted = clone(detector).fit(X)
-            member_scores = _member_score(fitted, X)
+            member_scores = anomaly_scores(fitted, X)
             percentiles = ScorePercentiles(member_scores)
             self.named_detectors_[name] = fitted
             self.percentiles_.append(percentiles)
@@ -160,7 +164,7 @@ class RankEnsembleDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
 
     def _percentile_matrix(self, X):
         columns = [
-            percentiles.transform(_member_score(detector, X))
+            percentiles.transform(anomaly_scores(detector, X))
             for detector, percentiles in zip(
                 self.named_detectors_.values(), self.percentiles_, strict=True
             )
@@ -198,13 +202,6 @@ class RankEnsembleDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
 def _mean_over_members(percentiles):
     """Average each row of an (n_samples, n_members) array, row by row."""
     return np.ascontiguousarray(percentiles).mean(axis=1)
-
-
-def _member_score(detector, X):
-    """Return a fitted member's anomaly score, higher is more abnormal."""
-    if hasattr(detector, "anomaly_score"):
-        return np.asarray(detector.anomaly_score(X), dtype=np.float64)
-    return -np.asarray(detector.score_samples(X), dtype=np.float64)
 
 
 def _check_member(member):

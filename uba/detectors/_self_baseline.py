@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from uba.detectors._base import (
     OutlierScoreMixin,
+    anomaly_scores,
     offset_for_contamination,
     sum_over_features,
 )
@@ -182,7 +183,7 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         detector = KNNDetector() if self.detector is None else self.detector
         self.detector_ = clone(detector).fit(X)
         _check_scoring_method(self.detector_)
-        training_distances = _anomaly_scores(self.detector_, X)
+        training_distances = anomaly_scores(self.detector_, X)
         self.organisation_scale_ = _positive_scale(training_distances)
 
         self.scaler_ = ProfileScaler().fit(X)
@@ -314,7 +315,7 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         return np.where(np.isnan(own), organisation, combined)
 
     def _organisation_ratio(self, X):
-        return _anomaly_scores(self.detector_, X) / self.organisation_scale_
+        return anomaly_scores(self.detector_, X) / self.organisation_scale_
 
     def _self_ratio(self, X, users):
         """Return each row's self ratio, NaN where the user has no own days."""
@@ -415,12 +416,6 @@ def _check_scoring_method(detector):
         f"anomaly_score or score_samples, and a fitted {type(detector).__name__} has "
         f"neither. For LocalOutlierFactor, pass novelty=True."
     )
-
-
-def _anomaly_scores(detector, X):
-    if hasattr(detector, "anomaly_score"):
-        return np.asarray(detector.anomaly_score(X), dtype=np.float64)
-    return -np.asarray(detector.score_samples(X), dtype=np.float64)
 
 
 def _positive_scale(values):

@@ -295,12 +295,15 @@ def derive_peer_groups_before(events, day):
     ValueError
         If ``day`` is not a date.
     """
-    cutoff = day_number(day)
-    local_day = _local_seconds(events) // _SECONDS_PER_DAY
-    earlier = local_day < cutoff
+    earlier = local_days(events) < day_number(day)
     if not earlier.any():
         return {}
     return derive_peer_groups(events.loc[earlier])
+
+
+def local_days(events):
+    """Return the local day of each event as whole days since 1970-01-01."""
+    return _local_seconds(events) // _SECONDS_PER_DAY
 
 
 def day_number(day):

@@ -1,7 +1,6 @@
 """A trained detector together with the facts needed to use it safely later."""
 
 import datetime as dt
-import inspect
 import warnings
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import sklearn
 
 from uba._version import __version__
 from uba.detectors import SelfBaselineDetector
+from uba.detectors._base import anomaly_scores, takes_users
 from uba.exceptions import ModelMismatchError, UBAWarning
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring._risk import score_quantiles
@@ -142,7 +142,7 @@ class ProfileModel:
         ``users`` names the user of each row. Detectors that compare a day with the
         user's own days need it, and the others ignore it.
         """
-        return _anomaly_scores(self.detector, X, users)
+        return anomaly_scores(self.detector, X, users)
 
 
 def model_inputs(profiles, feature_names):
@@ -208,7 +208,7 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
     # and in scoring.
     X = model_inputs(training, feature_names)
     users = training["user"].astype("str").to_numpy()
-    if _takes_users(detector.fit):
+    if takes_users(detector.fit):
         detector.fit(X, users=users)
         _warn_without_own_days(detector)
     else:
@@ -227,7 +227,7 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
             for name, value in zip(feature_names, np.median(X, axis=0), strict=True)
         },
         "score_quantiles": score_quantiles(
-            _anomaly_scores(detector, X, users)
+            anomaly_scores(detector, X, users)
         ).tolist(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         # The context window and peer groups the features were built with, so that
@@ -258,27 +258,6 @@ def _training_peer_groups(profiles, training):
         return None
     users = set(training["user"].astype("str"))
     return {user: group for user, group in groups.items() if user in users}
-
-
-def _anomaly_scores(detector, X, users=None):
-    if hasattr(detector, "anomaly_score"):
-        method, sign = detector.anomaly_score, 1.0
-    else:
-        method, sign = detector.score_samples, -1.0
-    if users is not None and _takes_users(method):
-        scores = method(X, users=users)
-    else:
-        scores = method(X)
-    return sign * np.asarray(scores, dtype="float64")
-
-
-def _takes_users(method):
-    """Return whether a detector method accepts the keyword argument ``users``."""
-    try:
-        parameters = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-    return "users" in parameters
 
 
 def _check_known(feature_names):
