@@ -2,10 +2,10 @@
 
 Run by hand from the repository root with ``python benchmarks/scoring.py``. The
 default is 5,000,000 events of 3,000 users over 30 days, generated as in
-``benchmarks/context_features.py``. The script builds the features, trains the
-default model on every day but the last, ranks the last day's users with their
-reasons (all of them, then the top 20), and prints the wall time of each step and the
-peak resident set size.
+``benchmarks/context_features.py``. The script builds the features and trains the
+default model on every day but the last. It then ranks the last day's users with their
+reasons, all of them and then the top 20, and prints the wall time of each step and
+the peak resident set size.
 """
 
 import argparse

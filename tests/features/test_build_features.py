@@ -90,7 +90,8 @@ def test_peer_groups_before_leaves_out_scored_day():
     assert groups == derive_peer_groups(earlier)
     assert "newcomer" not in groups
     assert features.attrs["peer_groups_derived"] is True
-    assert groups["ann"] == groups["amy"] != groups["bob"]
+    assert groups["ann"] == groups["amy"]
+    assert groups["ann"] != groups["bob"]
 
 
 def test_peer_groups_from_all_days_by_default():

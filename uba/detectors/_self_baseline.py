@@ -72,7 +72,7 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
     n_neighbors : int, default=3
         Number of the user's own training days the self ratio is measured against.
     min_days : int, default=5
-        Fewest training days a user needs to get a self ratio.
+        Minimum number of training days a user needs to get a self ratio.
     self_weight : float, default=0.5
         Weight of the self ratio in the geometric mean, in [0, 1]. 0 scores by the
         organisation ratio alone (raised to 1 where it is lower), 1 by the self ratio
@@ -441,7 +441,7 @@ def _check_users(users, n_samples):
     missing = np.flatnonzero(pd.isna(values))
     if len(missing):
         raise ValueError(
-            f"users has {len(missing)} missing values, first at row {missing[0]}; "
-            f"give every row a user name."
+            f"users has {len(missing)} missing values, first at row {missing[0]}. "
+            f"Give every row a user name."
         )
     return values.astype(str)

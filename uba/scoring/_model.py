@@ -26,9 +26,9 @@ KNOWN_FEATURES = frozenset(FEATURE_NAMES) | frozenset(CONTEXT_FEATURE_NAMES)
 # weekend flag (the time-of-week rarity covers it per user), history_days (a short
 # history is not suspicious by itself), percentiles (they repeat the z-scores with a
 # ceiling), the privileged flag (privileged_content_views carries it) and new_pages. In
-# a bulk read nearly every page is new, so new_pages repeats page_views, and it is
-# high for a search indexer on nights it indexes pages written that week; the new
-# spaces say where the reading went.
+# a bulk read nearly every page is new, so new_pages repeats page_views. It is also
+# high for a search indexer on nights it indexes pages written that week, while the
+# new spaces show where the reading went.
 DEFAULT_MODEL_FEATURES = (
     "page_views",
     "distinct_pages",
