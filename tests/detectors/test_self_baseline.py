@@ -57,6 +57,41 @@ def test_self_ratio_habit_and_surge(fitted):
     assert jump[0] > 1.0
 
 
+def with_wanderer(rng):
+    """Return the organisation plus a user whose 20 days are scattered far from all."""
+    X, users = organisation(rng)
+    wanderer = np.column_stack(
+        [rng.uniform(200, 2000, 20), rng.uniform(5, 40, 20), np.zeros(20)]
+    )
+    return np.vstack([X, wanderer]), np.append(users, ["wanderer"] * 20)
+
+
+def test_habit_divides_usual_organisation_ratio(seed):
+    X, users = with_wanderer(np.random.default_rng(seed))
+    day = X[users == "wanderer"][:1]
+    with_habit = SelfBaselineDetector(habit_weight=1.0).fit(X, users=users)
+    without_habit = SelfBaselineDetector(habit_weight=0.0).fit(X, users=users)
+
+    usual, _ = with_habit.score_parts(day, users=["wanderer"])
+    raw, _ = without_habit.score_parts(day, users=["wanderer"])
+
+    habit = with_habit.user_habit_["wanderer"]
+    assert habit > 2.0
+    assert usual[0] == pytest.approx(raw[0] / habit)
+
+
+def test_habit_keeps_sudden_move_from_organisation(seed):
+    X, users = with_wanderer(np.random.default_rng(seed))
+    day = X[users == "wanderer"][:1]
+    detector = SelfBaselineDetector(habit_weight=1.0).fit(X, users=users)
+
+    moved, _ = detector.score_parts(day, users=["user03"])
+    usual, _ = detector.score_parts(day, users=["wanderer"])
+
+    assert detector.user_habit_["user03"] < 1.5
+    assert moved[0] > 2 * usual[0]
+
+
 def test_quieter_day_self_ratio_zero(fitted):
     detector, X, users = fitted
     quieter = X[users == "user05"].min(axis=0, keepdims=True) * 0.5
@@ -203,6 +238,7 @@ def test_score_parts_needs_users(fitted):
     [
         ({"self_weight": 1.5}, "'self_weight'.*in \\[0, 1\\]"),
         ({"self_weight": True}, "'self_weight'"),
+        ({"habit_weight": -0.1}, "'habit_weight'.*in \\[0, 1\\]"),
         ({"n_neighbors": 0}, "'n_neighbors'.*>= 1"),
         ({"min_days": 1}, "'min_days'.*>= 2"),
         ({"detector": "knn"}, "'detector'.*estimator with fit"),

@@ -154,7 +154,7 @@ def test_load_foreign_pickle_rejected(tmp_path):
 
 def test_load_incomplete_model_rejected(tmp_path):
     path = tmp_path / "partial.joblib"
-    joblib.dump({"uba_model_format": 1, "feature_names": ["page_views"]}, path)
+    joblib.dump({"uba_model_format": 2, "feature_names": ["page_views"]}, path)
 
     with pytest.raises(ModelMismatchError, match=r"lacks \['metadata', 'detector'\]"):
         load_model(path)

@@ -49,7 +49,8 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
     two ratios:
 
     - the organisation ratio: the wrapped detector's anomaly score divided by its
-      median over the training rows, raised to 1 where it is lower, so that a day
+      median over the training rows and by the user's usual value of that ratio
+      raised to ``habit_weight``. It is raised to 1 where it is lower, so that a day
       the organisation finds common never cancels a large change for the user;
     - the self ratio: the mean one-sided distance from the day to the user's
       ``n_neighbors`` nearest training days, divided by the user's own typical
@@ -62,6 +63,12 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
     because doing less than usual is no sign of mining the wiki. A user with fewer than
     ``min_days`` training days, or not named at fit time, has no self ratio and is
     scored by the organisation ratio alone.
+
+    A user's usual organisation ratio is its median over the user's own training
+    days, at least 1. A remote worker or a service account is far from most of the
+    organisation on every day. Dividing by the usual ratio keeps that habit from
+    raising each of their days. A user whose days suddenly move away from the
+    organisation still gets the full ratio.
 
     Parameters
     ----------
@@ -77,6 +84,11 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         Weight of the self ratio in the geometric mean, in [0, 1]. 0 scores by the
         organisation ratio alone (raised to 1 where it is lower), 1 by the self ratio
         alone.
+    habit_weight : float, default=0.5
+        Exponent, in [0, 1], of the user's usual organisation ratio that divides the
+        day's organisation ratio. 0 ignores the habit, so an account that was far
+        from the organisation through the whole training period stays high on every
+        day; 1 counts only how much further than usual the day goes.
     contamination : float, default=0.1
         Expected share of outliers in the training rows, in (0, 0.5]. It only sets
         ``offset_``, the threshold of :meth:`predict`; scores and ranks do not depend
@@ -93,6 +105,10 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         Scaler fitted on the training rows; self distances are measured after it.
     user_days_ : dict of str to ndarray
         Scaled training days of each user with at least ``min_days`` of them.
+    user_habit_ : dict of str to float
+        Each such user's usual organisation ratio: the median over their training
+        days of the wrapped detector's score divided by ``organisation_scale_``, at
+        least 1.
     user_spread_ : dict of str to float
         Each such user's median one-sided distance from one training day to their
         ``n_neighbors`` nearest other training days.
@@ -150,12 +166,14 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         n_neighbors=3,
         min_days=5,
         self_weight=0.5,
+        habit_weight=0.5,
         contamination=0.1,
     ):
         self.detector = detector
         self.n_neighbors = n_neighbors
         self.min_days = min_days
         self.self_weight = self_weight
+        self.habit_weight = habit_weight
         self.contamination = contamination
 
     def fit(self, X, y=None, *, users=None):
@@ -192,6 +210,8 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         self.spread_floor_ = _positive_scale(spreads)
 
         organisation = training_distances / self.organisation_scale_
+        self.user_habit_ = self._usual_organisation(organisation, users)
+        organisation = self._without_habit(organisation, users)
         training_scores = -self._combine(organisation, X, users)
         self.offset_ = offset_for_contamination(training_scores, self.contamination)
         return self
@@ -282,7 +302,8 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         Returns
         -------
         organisation : ndarray of shape (n_samples,)
-            How unusual the day is for the whole organisation; about 1 for a typical
+            How unusual the day is for the whole organisation, relative to the
+            user's usual value raised to ``habit_weight``; about 1 for a typical
             training day.
         own : ndarray of shape (n_samples,)
             How far the day goes beyond the user's own training days, relative to how
@@ -295,11 +316,11 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
             raise ValueError(
                 "Missing users: score_parts needs the user of each row of X."
             )
-        return self._organisation_ratio(X), self._self_ratio(X, users)
+        return self._organisation_ratio(X, users), self._self_ratio(X, users)
 
     def _combined_ratio(self, X, users):
         """Return the weighted geometric mean of the two ratios of each row."""
-        return self._combine(self._organisation_ratio(X), X, users)
+        return self._combine(self._organisation_ratio(X, users), X, users)
 
     def _combine(self, organisation, X, users):
         """Combine the organisation ratios of ``X`` with the rows' self ratios."""
@@ -314,8 +335,17 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
         )
         return np.where(np.isnan(own), organisation, combined)
 
-    def _organisation_ratio(self, X):
-        return anomaly_scores(self.detector_, X) / self.organisation_scale_
+    def _organisation_ratio(self, X, users):
+        organisation = anomaly_scores(self.detector_, X) / self.organisation_scale_
+        return self._without_habit(organisation, users)
+
+    def _without_habit(self, organisation, users):
+        """Divide each row's organisation ratio by its user's usual one, weighted."""
+        if users is None or not self.user_habit_:
+            return organisation
+
+        usual = np.array([self.user_habit_.get(user, 1.0) for user in users])
+        return organisation / usual ** float(self.habit_weight)
 
     def _self_ratio(self, X, users):
         """Return each row's self ratio, NaN where the user has no own days."""
@@ -347,16 +377,27 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
             )
         return days, spreads
 
+    def _usual_organisation(self, organisation, users):
+        """Return the median organisation ratio, at least 1, of each user with own days."""
+        if users is None:
+            return {}
+        return {
+            user: max(1.0, float(np.median(organisation[rows])))
+            for user, rows in _rows_by_user(users)
+            if user in self.user_days_
+        }
+
     def _validate_parameters(self):
         check_int(self, "n_neighbors", self.n_neighbors, minimum=1)
         check_int(self, "min_days", self.min_days, minimum=2)
-        weight = self.self_weight
-        if (
-            isinstance(weight, (bool, np.bool_))
-            or not isinstance(weight, Real)
-            or not 0.0 <= weight <= 1.0
-        ):
-            raise_invalid(self, "self_weight", "a float in [0, 1]", weight)
+        for name in ("self_weight", "habit_weight"):
+            weight = getattr(self, name)
+            if (
+                isinstance(weight, (bool, np.bool_))
+                or not isinstance(weight, Real)
+                or not 0.0 <= weight <= 1.0
+            ):
+                raise_invalid(self, name, "a float in [0, 1]", weight)
         check_contamination(self, self.contamination)
         if self.detector is not None and not hasattr(self.detector, "fit"):
             raise_invalid(

@@ -57,7 +57,7 @@ DEFAULT_MODEL_FEATURES = (
 )
 
 _FORMAT_KEY = "uba_model_format"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
 
 
 class ProfileModel:
