@@ -598,6 +598,11 @@ def _print_table(ranking):
         parts = _score_parts_text(row.organisation_ratio, row.self_ratio)
         if parts:
             lines.append(f"      {parts}")
+        if row.shared_change > 1.0:
+            lines.append(
+                f"      peers changed too: their median is {row.shared_change:.1f}x "
+                f"beyond their own training days today, and the score discounts it"
+            )
         lines.append(f"      {row.summary}")
         lines.append(f"      reasons: {row.reasons}")
     sys.stdout.write("\n".join(lines) + "\n")

@@ -15,6 +15,7 @@ from uba.detectors._base import anomaly_scores, takes_users
 from uba.exceptions import ModelMismatchError, UBAWarning
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring._risk import score_quantiles
+from uba.scoring._shared_change import shared_change
 
 # Every feature this version of uba can build, and so can score.
 KNOWN_FEATURES = frozenset(FEATURE_NAMES) | frozenset(CONTEXT_FEATURE_NAMES)
@@ -119,13 +120,19 @@ class ProfileModel:
         """
         return model_inputs(profiles, self.feature_names)
 
-    def score(self, profiles):
+    def score(self, profiles, *, discount_shared_change=True):
         """Return the anomaly score of each profile row; higher is more abnormal.
 
         Parameters
         ----------
         profiles : pandas.DataFrame
-            User-day profiles from :func:`uba.build_profiles`.
+            User-day features from :func:`uba.build_features`.
+        discount_shared_change : bool, default=True
+            Divide each score by the :meth:`shared_change` of its row raised to the
+            detector's ``self_weight``, which divides the self ratio by it. Needs
+            every user-day of the peer groups on the scored days, as
+            :func:`uba.build_features` gives; False returns the detector's scores,
+            which do not depend on the other rows.
 
         Returns
         -------
@@ -134,7 +141,13 @@ class ProfileModel:
             typical training day, for the organisation and for the user.
         """
         users = profiles["user"].astype("str").to_numpy()
-        return self.score_matrix(self.feature_matrix(profiles), users=users)
+        X = self.feature_matrix(profiles)
+        scores = self.score_matrix(X, users=users)
+        if discount_shared_change:
+            scores = scores / self.shared_change_divisor(
+                self.shared_change(X, users, profiles)
+            )
+        return scores
 
     def score_matrix(self, X, users=None):
         """Return the anomaly score of each row of a feature matrix in model order.
@@ -143,6 +156,24 @@ class ProfileModel:
         user's own days need it, and the others ignore it.
         """
         return anomaly_scores(self.detector, X, users)
+
+    def shared_change(self, X, users, profiles):
+        """Return the change each row's peer group shows on the same day, at least 1.
+
+        It is the median self ratio of the other members of the row's ``peer_group``
+        active on the row's ``date`` (see :mod:`uba.scoring._shared_change`). It is 1
+        for every row when the detector has no self ratio or ``profiles`` has no
+        ``peer_group`` column.
+        """
+        if not hasattr(self.detector, "score_parts") or "peer_group" not in profiles:
+            return np.ones(len(X))
+        _, own = self.detector.score_parts(X, users=users)
+        return shared_change(own, profiles["peer_group"], profiles["date"])
+
+    def shared_change_divisor(self, shared):
+        """Return what divides a score to divide its self ratio by ``shared``."""
+        weight = getattr(self.detector, "self_weight", 0.0)
+        return np.asarray(shared, dtype=np.float64) ** weight
 
 
 def model_inputs(profiles, feature_names):

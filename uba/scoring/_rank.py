@@ -48,7 +48,8 @@ def rank_users(
     ranking : pandas.DataFrame
         One row per user active on ``date``, best rank first, with the columns
         ``rank`` (1 is the most anomalous), ``user``, ``score`` (the model's anomaly
-        score, higher is more anomalous; for the default detector about 1 for a day as
+        score with the peers' shared change discounted, see Notes; higher is more
+        anomalous; for the default detector about 1 for a day as
         unusual as a typical training day), ``risk``
         (0 to 100, the score combined with rule signals as ``uba.scoring._risk``
         documents; missing for a model saved without training score percentiles),
@@ -59,7 +60,10 @@ def rank_users(
         :class:`~uba.detectors.SelfBaselineDetector`, the two parts of the score: how
         unusual the day is for the whole organisation and how far it goes beyond the
         user's own training days, missing when the model has too few of them; both
-        missing for other detectors), ``summary`` (one plain sentence: what the user
+        missing for other detectors), ``shared_change`` (the median self ratio of the
+        other members of the user's peer group on the day, at least 1; the score
+        divides the self ratio by it, see Notes), ``summary`` (one plain sentence:
+        what the user
         read, when, how that compares with their usual day, and new spaces,
         exports, downloads, searches, scripts or addresses), ``reasons`` (the top
         features in short form), then for
@@ -72,6 +76,14 @@ def rank_users(
 
     Notes
     -----
+    The score is the model's score divided by ``shared_change`` raised to the
+    detector's ``self_weight``, which for the default detector divides the self ratio
+    by what the user's peers changed on the same day. A department that moves into a
+    new space, or a team that reads more before a deadline, then does not fill the
+    top of the ranking. The shared change is computed from the users of ``profiles``
+    on ``date``: rank the features of all users of the day, as
+    :func:`uba.build_features` gives them, not a subset.
+
     A reason is a feature above the user's usual value with the largest effect. The
     effect averages the score drop when only this feature returns to its usual value
     and the score rise when only this feature of the usual day takes today's value.
@@ -87,7 +99,10 @@ def rank_users(
     today = profiles.loc[profiles["date"] == day].reset_index(drop=True)
     X = model.feature_matrix(today)
     users = today["user"].astype("str").to_numpy()
-    scores = model.score_matrix(X, users=users)
+    detector_scores = model.score_matrix(X, users=users)
+    shared = model.shared_change(X, users, today)
+    divisor = model.shared_change_divisor(shared)
+    scores = detector_scores / divisor
 
     # Reasons cost two detector calls per feature and user, so with ``top`` only the
     # users who will be listed get them.
@@ -95,12 +110,15 @@ def rank_users(
         listed = _best_rows(scores, users, top)
         today = today.iloc[listed].reset_index(drop=True)
         X, users, scores = X[listed], users[listed], scores[listed]
+        detector_scores, shared = detector_scores[listed], shared[listed]
+        divisor = divisor[listed]
 
     history = _history(profiles, day, history_days)
     usual, history_counts = _usual_values(today, history, model)
     effects = _reason_effects(
-        model, X, usual.to_numpy(dtype="float64"), scores, users
+        model, X, usual.to_numpy(dtype="float64"), detector_scores, users
     )
+    effects /= divisor[:, np.newaxis]
 
     ranking = pd.DataFrame(
         {
@@ -114,6 +132,7 @@ def rank_users(
     ranking["organisation_ratio"], ranking["self_ratio"] = _score_parts(
         model, X, users
     )
+    ranking["shared_change"] = np.round(shared, 3)
     ranking.insert(2, "risk", np.nan)
     quantiles = model.metadata.get("score_quantiles")
     risk, strengths = risk_scores(scores, quantiles or [0.0, 0.0], today)

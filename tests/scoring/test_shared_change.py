@@ -1,0 +1,120 @@
+"""The change a peer group shows on one day, and its discount in scores and ranks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from uba.detectors import SelfBaselineDetector
+from uba.scoring import rank_users, train_model
+from uba.scoring._shared_change import (
+    MIN_OTHER_PEERS,
+    _median_of_others,
+    shared_change,
+)
+
+from test_model_and_rank import make_profiles
+
+FEATURES = ("page_views", "distinct_pages", "max_pages_per_hour", "searches")
+
+
+@pytest.mark.parametrize("size", range(2, 11))
+def test_median_of_others_matches_brute_force(size, seed):
+    values = np.random.default_rng(seed).integers(0, 5, size).astype(float)
+
+    expected = [np.median(np.delete(values, index)) for index in range(size)]
+
+    np.testing.assert_allclose(_median_of_others(values), expected)
+
+
+def test_shared_change_leaves_own_ratio_out():
+    ratios = [1.0, 2.0, 3.0, 4.0, 5.0, 100.0]
+
+    shared = shared_change(ratios, ["support"] * 6, ["2026-03-20"] * 6)
+
+    np.testing.assert_allclose(shared, [4.0, 4.0, 4.0, 3.0, 3.0, 3.0])
+
+
+def test_group_needs_enough_other_members():
+    days = ["2026-03-20"] * (MIN_OTHER_PEERS + 1)
+    enough = [3.0] * (MIN_OTHER_PEERS + 1)
+
+    just_enough = shared_change(enough, ["sales"] * len(days), days)
+    too_few = shared_change(enough[:-1], ["sales"] * (len(days) - 1), days[:-1])
+
+    np.testing.assert_allclose(just_enough, 3.0)
+    np.testing.assert_allclose(too_few, 1.0)
+
+
+def test_missing_ratio_or_group_counts_for_nothing():
+    ratios = [3.0] * MIN_OTHER_PEERS + [np.nan, 3.0]
+    groups = ["sales"] * (MIN_OTHER_PEERS + 1) + [None]
+
+    shared = shared_change(ratios, groups, ["2026-03-20"] * len(ratios))
+
+    np.testing.assert_allclose(shared, 1.0)
+
+
+def test_days_and_groups_kept_apart():
+    ratios = [3.0] * 5 + [0.5] * 5 + [3.0] * 5
+    groups = ["sales"] * 10 + ["support"] * 5
+    days = ["2026-03-20"] * 5 + ["2026-03-21"] * 5 + ["2026-03-21"] * 5
+
+    shared = shared_change(ratios, groups, days)
+
+    np.testing.assert_allclose(shared, [3.0] * 5 + [1.0] * 5 + [3.0] * 5)
+
+
+def test_pandas_input_with_any_index():
+    index = [10, 3, 7, 1, 9]
+    ratios = pd.Series([2.0, 2.0, 2.0, 2.0, 2.0], index=index)
+    groups = pd.Series(["sales"] * 5, index=index[::-1])
+    days = pd.Series(pd.to_datetime(["2026-03-20"] * 5), index=index)
+
+    np.testing.assert_allclose(shared_change(ratios, groups, days), 2.0)
+
+
+@pytest.fixture(scope="module")
+def moved_organisation():
+    """Return (profiles, model): group a triples its reading on the last day.
+
+    user30 of group b triples it too, alone in its group.
+    """
+    profiles = make_profiles(3, n_users=40, days=21)
+    profiles["peer_group"] = np.where(
+        profiles["user"].str[-2:].astype(int) < 20, "a", "b"
+    )
+    training = profiles[profiles["date"] < profiles["date"].max()]
+    model = train_model(
+        training, detector=SelfBaselineDetector(), feature_names=FEATURES
+    )
+
+    last = profiles["date"] == profiles["date"].max()
+    movers = last & ((profiles["peer_group"] == "a") | (profiles["user"] == "user30"))
+    profiles.loc[movers, list(FEATURES)] *= 3.0
+    return profiles, model
+
+
+def test_group_change_ranks_below_lone_change(moved_organisation):
+    profiles, model = moved_organisation
+
+    ranking = rank_users(profiles, model).set_index("user")
+
+    group_a = ranking.index.str[-2:].astype(int) < 20
+    assert ranking.loc["user30", "rank"] == 1
+    assert ranking.loc["user30", "shared_change"] < 2.0
+    assert ranking.loc[group_a, "shared_change"].min() > 10.0
+
+
+def test_score_without_discount_is_detector_score(moved_organisation):
+    profiles, model = moved_organisation
+    last = profiles[profiles["date"] == profiles["date"].max()]
+    users = last["user"].to_numpy()
+
+    raw = model.score(last, discount_shared_change=False)
+    discounted = model.score(last)
+
+    detector = model.detector.anomaly_score(model.feature_matrix(last), users=users)
+    np.testing.assert_allclose(raw, detector)
+    group_a = last["peer_group"].to_numpy() == "a"
+    discount = raw / discounted
+    assert discount[group_a].min() > 2 * discount[~group_a].max()

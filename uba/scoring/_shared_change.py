@@ -1,0 +1,73 @@
+"""The change that a user's peer group shows on the same day, to discount from scores.
+
+When a department moves into a new space, or a deadline makes a whole team read
+more, every member's day goes beyond their own habit at once. Such a change is no
+sign that one account mines the wiki. The shared change of a user-day is the median
+self ratio of the other members of the user's peer group on the same day: about 1 on
+an ordinary day, and clearly above 1 when the group changed together. The ranking
+divides the self ratio by it, so a user ranks high only for what goes beyond what
+the peers did that day.
+
+The user's own ratio is left out of the median, so an account cannot cancel its
+own change. A group needs at least :data:`MIN_OTHER_PEERS` other members with a self
+ratio on the day; smaller groups, and users without a group, get 1.
+"""
+
+import numpy as np
+import pandas as pd
+
+# Other members of the peer group with a self ratio that a shared change needs.
+MIN_OTHER_PEERS = 4
+
+
+def shared_change(self_ratios, groups, days):
+    """Return, for each row, the median self ratio of the other rows of its group-day.
+
+    Parameters
+    ----------
+    self_ratios : array-like of shape (n_rows,)
+        Self ratio of each user-day, NaN for a user without one.
+    groups : array-like of shape (n_rows,)
+        Peer group of each user-day; missing values mean no group.
+    days : array-like of shape (n_rows,)
+        Day of each user-day.
+
+    Returns
+    -------
+    shared : ndarray of shape (n_rows,)
+        The median self ratio of the other rows with the same group and day that
+        have a self ratio, at least 1; 1 where fewer than :data:`MIN_OTHER_PEERS`
+        such rows exist or the row has no group.
+    """
+    ratios = np.asarray(self_ratios, dtype=np.float64)
+    table = pd.DataFrame(
+        {"group": np.asarray(groups, dtype=object), "day": np.asarray(days)}
+    )
+    shared = np.ones(len(ratios))
+
+    usable = table["group"].notna().to_numpy() & ~np.isnan(ratios)
+    for rows in table[usable].groupby(["group", "day"]).indices.values():
+        members = np.flatnonzero(usable)[rows]
+        if len(members) <= MIN_OTHER_PEERS:
+            continue
+        shared[members] = np.maximum(_median_of_others(ratios[members]), 1.0)
+    return shared
+
+
+def _median_of_others(values):
+    """Return, for each value, the median of the other values."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    n_others = len(values) - 1
+    position = np.empty(len(values), dtype=np.int64)
+    position[order] = np.arange(len(values))
+
+    # The k-th smallest of the others is the k-th of all, or the next one when the
+    # left-out value lies at or below it.
+    def kth_of_others(k):
+        return ordered[np.where(position <= k, k + 1, k)]
+
+    middle = n_others // 2
+    if n_others % 2:
+        return kth_of_others(middle)
+    return (kth_of_others(middle - 1) + kth_of_others(middle)) / 2
