@@ -1,6 +1,7 @@
 import math
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,7 +151,40 @@ def test_lookalikes_in_overall(two_scenarios):
         "user_days",
         "in_top_5",
         "in_top_10",
+        "by_chance_in_top_5",
+        "by_chance_in_top_10",
     ]
+
+
+def test_lookalikes_by_chance_share_free_places(two_scenarios):
+    scores, labels = two_scenarios
+    lookalikes = pd.DataFrame(
+        {"user": ["cat", "eve"], "date": [D1, D1], "kind": ["heavy_writer", "reorg"]}
+    )
+
+    table = evaluate(scores, labels, lookalikes).lookalikes.set_index("kind")
+
+    # The three attacks take three of the five places; cat and eve share the rest.
+    assert table.loc["all", "by_chance_in_top_5"] == 2.0
+    assert table.loc["reorg", "by_chance_in_top_5"] == 1.0
+
+
+def test_lookalikes_by_chance_in_large_day():
+    users = [f"user{index}" for index in range(10)]
+    scores = pd.DataFrame(
+        {"user": users, "date": D1, "score": np.linspace(1.0, 0.1, 10)}
+    )
+    labels = pd.DataFrame({"user": ["user9"], "date": [D1], "scenario": ["X"]})
+    lookalikes = pd.DataFrame(
+        {"user": ["user0", "user1", "user2"], "date": D1, "kind": "remote_team"}
+    )
+
+    table = evaluate(scores, labels, lookalikes).lookalikes.set_index("kind")
+
+    # The attack ranks last, so five places go to nine unlabelled user-days.
+    assert table.loc["remote_team", "in_top_5"] == 3.0
+    assert table.loc["remote_team", "by_chance_in_top_5"] == pytest.approx(15 / 9)
+    assert table.loc["remote_team", "by_chance_in_top_10"] == pytest.approx(3.0)
 
 
 def test_lookalike_that_is_attacked_rejected(two_scenarios):

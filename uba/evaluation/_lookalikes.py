@@ -1,8 +1,9 @@
 """Benign look-alike user-days that reach the top of the daily rankings."""
 
+import numpy as np
 import pandas as pd
 
-from uba.evaluation._ranks import rank_within_days, top_k_probability
+from uba.evaluation._ranks import daily_cutoff, rank_within_days, top_k_probability
 from uba.evaluation._validation import (
     TOTAL_KIND,
     check_k,
@@ -108,3 +109,49 @@ def count_lookalikes_in_top(ranked, lookalikes, k):
         counts["user_days"] > 0
     )
     return counts
+
+
+def lookalikes_by_chance(ranked, attacked, lookalikes, k):
+    """Return the look-alike user-days a random order would put in the daily top ``k``.
+
+    On each day, the places of the top ``k`` that the attacked user-days do not
+    take are shared at random among the day's other user-days. A kind whose
+    user-days make up a fifth of them gets a fifth of those places. Compare
+    ``in_top`` with this: a detector that ranks a kind as often as ordinary users
+    meets it, and one that is misled by the kind exceeds it.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Ranked score table from ``rank_within_days``.
+    attacked : pandas.DataFrame
+        Its attacked rows, with their ranks.
+    lookalikes : pandas.DataFrame
+        Checked look-alike user-days with the columns ``user``, ``date``, ``kind``.
+    k : int or float
+        Daily review budget, as in :func:`lookalikes_in_top`.
+
+    Returns
+    -------
+    by_chance : pandas.Series
+        Expected look-alike user-days in the top ``k`` under a random order, summed
+        over days, indexed by ``kind`` with ``"all"`` first.
+    """
+    active = ranked.groupby("date")["active_users"].first()
+    cutoff = np.minimum(daily_cutoff(active.to_numpy(), k), active.to_numpy())
+    attack_places = (
+        pd.Series(top_k_probability(attacked, k), index=attacked.index)
+        .groupby(attacked["date"])
+        .sum()
+        .reindex(active.index, fill_value=0.0)
+    )
+    n_attacked = attacked.groupby("date").size().reindex(active.index, fill_value=0)
+    unlabelled = active - n_attacked
+    places = ((cutoff - attack_places) / unlabelled.where(unlabelled > 0)).fillna(0.0)
+
+    rows = lookalikes.merge(ranked[["user", "date"]], on=["user", "date"])
+    rows["by_chance"] = rows["date"].map(places).to_numpy()
+    distinct = rows.drop_duplicates(["user", "date"])
+    by_kind = rows.groupby("kind", sort=True)["by_chance"].sum()
+    total = pd.Series({TOTAL_KIND: float(distinct["by_chance"].sum())})
+    return pd.concat([total, by_kind]).rename_axis("kind")

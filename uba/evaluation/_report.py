@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from uba.evaluation._lookalikes import count_lookalikes_in_top
+from uba.evaluation._lookalikes import count_lookalikes_in_top, lookalikes_by_chance
 from uba.evaluation._pooled import auc_undefined_reason, pooled_metrics, warn_undefined
 from uba.evaluation._ranks import is_labelled
 from uba.evaluation._recall import (
@@ -60,7 +60,11 @@ class EvaluationResult:
         the look-alike counts, computed on that scenario's attacks only.
     lookalikes : pandas.DataFrame
         Look-alikes per kind, with a first row ``"all"``: ``kind``, ``user_days``,
-        ``in_top_5`` and ``in_top_10``. Empty without look-alikes.
+        ``in_top_5`` and ``in_top_10``, then ``by_chance_in_top_5`` and
+        ``by_chance_in_top_10``: how many would be there if each day's top places
+        that the attacks leave free went to the day's unlabelled user-days at
+        random. A kind above its chance count is ranked higher than ordinary
+        users. Empty without look-alikes.
     attack_ranks : pandas.DataFrame
         The table of :func:`attack_ranks`.
     detections : pandas.DataFrame
@@ -137,7 +141,7 @@ def evaluate(scores, labels, lookalikes=None):
     _warn_undefined_metrics(ranked, clean_labels)
 
     detections = detections_of_attacks(attacked, DETECTION_K)
-    lookalike_counts = _lookalike_table(ranked, clean_lookalikes)
+    lookalike_counts = _lookalike_table(ranked, attacked, clean_lookalikes)
 
     overall = {
         "user_days": len(ranked),
@@ -210,7 +214,7 @@ def _scenario_table(ranked, attacked, labels, detections):
     return pd.DataFrame(rows, columns=columns)
 
 
-def _lookalike_table(ranked, lookalikes):
+def _lookalike_table(ranked, attacked, lookalikes):
     columns = ["kind", "user_days", *_lookalike_count_columns()]
     if lookalikes is None:
         return pd.DataFrame(columns=columns)
@@ -222,6 +226,9 @@ def _lookalike_table(ranked, lookalikes):
         tables.append(counts.rename(_count_column(name)))
 
     table = pd.concat(tables, axis=1).reset_index()
+    for name, k in LOOKALIKE_CUTOFFS.items():
+        by_chance = lookalikes_by_chance(ranked, attacked, lookalikes, k)
+        table[_chance_column(name)] = table["kind"].map(by_chance).to_numpy()
     return table[columns]
 
 
@@ -247,8 +254,14 @@ def _count_column(name):
     return name.removeprefix("lookalikes_")
 
 
+def _chance_column(name):
+    """Return ``by_chance_in_top_5`` for ``lookalikes_in_top_5``."""
+    return f"by_chance_{_count_column(name)}"
+
+
 def _lookalike_count_columns():
-    return [_count_column(name) for name in LOOKALIKE_CUTOFFS]
+    counts = [_count_column(name) for name in LOOKALIKE_CUTOFFS]
+    return counts + [_chance_column(name) for name in LOOKALIKE_CUTOFFS]
 
 
 def _metric_columns():
