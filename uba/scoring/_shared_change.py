@@ -11,6 +11,9 @@ the peers did that day.
 The user's own ratio is left out of the median, so an account cannot cancel its
 own change. A group needs at least :data:`MIN_OTHER_PEERS` other members with a self
 ratio on the day; smaller groups, and users without a group, get 1.
+
+NOTE: when half or more of a group's active members mine the wiki on the same day,
+the median rises with them and their change is discounted too.
 """
 
 import numpy as np
