@@ -27,11 +27,13 @@ def test_median_of_others_matches_brute_force(size, seed):
 
 
 def test_shared_change_leaves_own_ratio_out():
-    ratios = [1.0, 2.0, 3.0, 4.0, 5.0, 100.0]
+    ratios = [float(value) for value in range(1, MIN_OTHER_PEERS + 2)] + [100.0]
+    size = len(ratios)
 
-    shared = shared_change(ratios, ["support"] * 6, ["2026-03-20"] * 6)
+    shared = shared_change(ratios, ["support"] * size, ["2026-03-20"] * size)
 
-    np.testing.assert_allclose(shared, [4.0, 4.0, 4.0, 3.0, 3.0, 3.0])
+    assert shared[-1] == np.median(ratios[:-1])
+    assert shared[0] == np.median(ratios[1:])
 
 
 def test_group_needs_enough_other_members():
@@ -55,20 +57,21 @@ def test_missing_ratio_or_group_counts_for_nothing():
 
 
 def test_days_and_groups_kept_apart():
-    ratios = [3.0] * 5 + [0.5] * 5 + [3.0] * 5
-    groups = ["sales"] * 10 + ["support"] * 5
-    days = ["2026-03-20"] * 5 + ["2026-03-21"] * 5 + ["2026-03-21"] * 5
+    size = MIN_OTHER_PEERS + 1
+    ratios = [3.0] * size + [0.5] * size + [3.0] * size
+    groups = ["sales"] * (2 * size) + ["support"] * size
+    days = ["2026-03-20"] * size + ["2026-03-21"] * (2 * size)
 
     shared = shared_change(ratios, groups, days)
 
-    np.testing.assert_allclose(shared, [3.0] * 5 + [1.0] * 5 + [3.0] * 5)
+    np.testing.assert_allclose(shared, [3.0] * size + [1.0] * size + [3.0] * size)
 
 
 def test_pandas_input_with_any_index():
-    index = [10, 3, 7, 1, 9]
-    ratios = pd.Series([2.0, 2.0, 2.0, 2.0, 2.0], index=index)
-    groups = pd.Series(["sales"] * 5, index=index[::-1])
-    days = pd.Series(pd.to_datetime(["2026-03-20"] * 5), index=index)
+    index = np.random.default_rng(0).permutation(MIN_OTHER_PEERS + 1) * 10
+    ratios = pd.Series(2.0, index=index)
+    groups = pd.Series("sales", index=index[::-1])
+    days = pd.Series(pd.Timestamp("2026-03-20"), index=index)
 
     np.testing.assert_allclose(shared_change(ratios, groups, days), 2.0)
 

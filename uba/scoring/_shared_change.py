@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 # Other members of the peer group with a self ratio that a shared change needs.
-MIN_OTHER_PEERS = 4
+MIN_OTHER_PEERS = 8
 
 
 def shared_change(self_ratios, groups, days):
