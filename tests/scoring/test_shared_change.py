@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from test_model_and_rank import make_profiles
 
 from uba.detectors import SelfBaselineDetector
 from uba.scoring import rank_users, train_model
@@ -11,8 +12,6 @@ from uba.scoring._shared_change import (
     _median_of_others,
     shared_change,
 )
-
-from test_model_and_rank import make_profiles
 
 FEATURES = ("page_views", "distinct_pages", "max_pages_per_hour", "searches")
 

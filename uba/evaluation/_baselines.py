@@ -23,8 +23,13 @@ from uba.features import FEATURES
 # have other units.
 _COUNT_UNITS = ("requests", "views", "pages", "hours", "spaces")
 
+# Counts that read what a request asked for, not how much traffic there was.
+_CONTENT_COUNTS = ("credential_searches",)
+
 COUNT_FEATURES = tuple(
-    feature.name for feature in FEATURES if feature.unit in _COUNT_UNITS
+    feature.name
+    for feature in FEATURES
+    if feature.unit in _COUNT_UNITS and feature.name not in _CONTENT_COUNTS
 )
 
 COMMUNITY_RULE_THRESHOLD = 40

@@ -103,6 +103,13 @@ FEATURES = (
         "status below 400.",
     ),
     Feature(
+        "credential_searches",
+        "requests",
+        "Searches answered with a status below 400 whose terms name credentials: "
+        "password, passphrase, credential, secret, token, API key, private key, SSH "
+        "key, access key, keystore.",
+    ),
+    Feature(
         "error_share",
         "fraction",
         "Share of requests (background left out) answered with 401, 403 or 404.",

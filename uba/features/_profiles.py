@@ -5,6 +5,7 @@ import pandas as pd
 
 from uba._schema import VIEW_ACTIONS
 from uba.features._catalogue import FEATURE_NAMES
+from uba.features._search_terms import credential_search_mask
 from uba.features._user_agents import browser_mask
 
 _REQUIRED_COLUMNS = (
@@ -40,7 +41,8 @@ def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
     events : pandas.DataFrame
         Events as returned by :func:`uba.read_events`. At least the columns
         ``timestamp``, ``utc_offset``, ``user``, ``path``, ``status``, ``user_agent``,
-        ``action``, ``space_key`` and ``page_id`` are used.
+        ``action``, ``space_key`` and ``page_id`` are used, and ``query`` when
+        present: without it no search counts in ``credential_searches``.
 
     Returns
     -------
@@ -82,9 +84,11 @@ def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
     named = events["user"].notna().to_numpy()
     anonymous_requests = int((~named).sum())
 
-    # Copy only the columns the features read: the query strings and user agents of
-    # millions of events would double the memory for nothing.
-    events = events[list(_REQUIRED_COLUMNS)]
+    # Read the search terms before the copy, and copy only the columns the features
+    # read: the query strings of millions of events would double the memory.
+    searches = (events["action"] == "search").to_numpy(dtype=bool)
+    names_credentials = credential_search_mask(events, searches)
+    events = events[list(_REQUIRED_COLUMNS)].assign(names_credentials=names_credentials)
     if anonymous_requests:
         events = events.loc[named]
 
@@ -204,6 +208,7 @@ def _event_flags(events):
     answered = status < 400
     view = action.isin(VIEW_ACTIONS).to_numpy() & success
 
+    search = answered & (action == "search").to_numpy()
     return {
         "foreground": foreground,
         "logged": logged,
@@ -214,9 +219,21 @@ def _event_flags(events):
         "export": answered & (action == "export").to_numpy(),
         "space_export": answered & (action == "space_export").to_numpy(),
         "attachment_download": answered & (action == "attachment_download").to_numpy(),
-        "search": answered & (action == "search").to_numpy(),
+        "search": search,
+        "credential_search": _credential_searches(events, search),
         "admin": answered & (action == "admin").to_numpy(),
     }
+
+
+def _credential_searches(events, search):
+    """Return the searches whose terms name credentials.
+
+    :func:`build_profiles` reads the terms before it drops the query strings, and
+    keeps the result in the column ``names_credentials``.
+    """
+    if "names_credentials" in events.columns:
+        return search & events["names_credentials"].to_numpy(dtype=bool)
+    return credential_search_mask(events, search)
 
 
 def _count_per_group(group, n_groups, mask):
@@ -258,6 +275,9 @@ def _count_features(group, n_groups, hour, flags):
             group, n_groups, flags["attachment_download"]
         ),
         "searches": _count_per_group(group, n_groups, flags["search"]),
+        "credential_searches": _count_per_group(
+            group, n_groups, flags["credential_search"]
+        ),
         "admin_requests": _count_per_group(group, n_groups, flags["admin"]),
     }
 

@@ -44,6 +44,7 @@ DEFAULT_MODEL_FEATURES = (
     "space_exports",
     "attachment_downloads",
     "searches",
+    "credential_searches",
     "error_share",
     "admin_requests",
     *(name for name in CONTEXT_FEATURE_NAMES if name.endswith("_z")),

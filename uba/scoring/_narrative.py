@@ -72,6 +72,16 @@ def _extras(today, usual):
             plural = "searches" if noun == "search" else None
             yield f"{verb} {_count(value, noun, plural)} (usually {habit:.0f})"
 
+    credential_searches = round(float(today.get("credential_searches", 0) or 0))
+    if credential_searches > 0:
+        habit = 0.0
+        if usual is not None:
+            habit = float(usual.get("credential_searches", 0) or 0)
+        yield (
+            f"{_count(credential_searches, 'search', 'searches')} named credentials "
+            f"such as passwords, keys or tokens (usually {habit:.0f})"
+        )
+
     if float(today.get("non_browser_share", 0) or 0) >= 0.5:
         yield "mostly through a script or command-line client"
     if float(today.get("new_client_ip", 0) or 0) > 0:

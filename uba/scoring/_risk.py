@@ -7,10 +7,11 @@ stays 1 beyond it. Each rule gives a strength from 0 to 1:
 - privileged content reading: ``privileged_content_views / 50``;
 - non-browser bulk reading beyond habit: ``non_browser_share * page_views_z / 10``;
 - export burst: ``exports_z / 10`` plus ``0.5`` per space export;
+- credential search: ``credential_searches / 5``;
 
 each clipped to [0, 1], with negative z-scores counted as 0. The risk is
-``100 * (1 - (1 - model) * prod(1 - 0.6 * rule))``: a model part of 1 or three full
-rules give 100, one full rule alone gives 60, and nothing unusual gives 0.
+``100 * (1 - (1 - model) * prod(1 - 0.6 * rule))``: a model part of 1 gives 100, one
+full rule alone gives 60, four full rules give 97, and nothing unusual gives 0.
 """
 
 import numpy as np
@@ -26,8 +27,9 @@ PRIVILEGED_VIEWS_FULL = 50.0
 PAGE_VIEWS_Z_FULL = 10.0
 EXPORTS_Z_FULL = 10.0
 SPACE_EXPORT_STRENGTH = 0.5
+CREDENTIAL_SEARCHES_FULL = 5.0
 
-RULES = ("privileged_content", "non_browser_bulk", "export_burst")
+RULES = ("privileged_content", "non_browser_bulk", "export_burst", "credential_search")
 
 
 def score_quantiles(training_scores):
@@ -67,10 +69,13 @@ def rule_strengths(features):
     exports = positive("exports_z") / EXPORTS_Z_FULL
     exports = exports + SPACE_EXPORT_STRENGTH * column("space_exports")
 
+    credential = column("credential_searches") / CREDENTIAL_SEARCHES_FULL
+
     strengths = {
         "privileged_content": privileged,
         "non_browser_bulk": non_browser,
         "export_burst": exports,
+        "credential_search": credential,
     }
     return {name: np.clip(value, 0.0, 1.0) for name, value in strengths.items()}
 
