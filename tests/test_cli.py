@@ -201,6 +201,11 @@ def test_train_logs_summary(capsys, tmp_path):
             "IANA",
         ),
         (["score", "{bad_line}", "--model", "{model}", "--strict"], "line 2"),
+        (
+            ["train", "{log}", "{bad_line}", "--model", "{bad_line}"],
+            "is one of the logs to read",
+        ),
+        (["train", "{log}", "--model", "{bad_line}"], "is not a .joblib model"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
@@ -242,6 +247,19 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     assert len(error_lines) == 1
     assert message in error_lines[0]
     assert "Traceback" not in err
+
+
+def test_train_never_overwrites_log_named_as_model(capsys, tmp_path):
+    log = tmp_path / "conf_access_log.2025-03-03.log.gz"
+    log.write_bytes(gzip.compress(THREE_USERS.encode()))
+    other = tmp_path / "conf_access_log.2025-03-04.log"
+    other.write_text(THREE_USERS)
+    before = log.read_bytes()
+
+    status, _, _ = run_cli(capsys, "train", other, "--model", log)
+
+    assert status == 2
+    assert log.read_bytes() == before
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,9 @@ logger = logging.getLogger("uba.cli")
 
 _FORMATS = ("auto", "stock", "proxy", "kb2015", "docker", "access_log_filter")
 _OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
+# Suffix of the model files that "uba train" writes; an existing file with another
+# suffix is never overwritten.
+_MODEL_SUFFIX = ".joblib"
 _DEFAULT_WINDOW_DAYS = 28
 _MIN_HISTORY_DAYS = 5
 
@@ -521,6 +524,7 @@ def _run_train(arguments):
             f"--start {arguments.start} is after --end {arguments.end}; swap them"
         )
     _check_output_folder("--model", arguments.model)
+    _check_model_target(arguments.model, arguments.logs)
     arguments.trained_peer_groups = None
     _check_input_files(arguments)
     profiles = _read_profiles(arguments)
@@ -536,6 +540,21 @@ def _run_train(arguments):
         meta["training_end"],
         arguments.model,
     )
+
+
+def _check_model_target(model, logs):
+    """Refuse a --model path that would overwrite a log or a file that is no model."""
+    target = model.resolve()
+    if any(target == log.resolve() for log in logs):
+        raise _UsageError(
+            f"--model {model} is one of the logs to read; name a new file such as "
+            f"models/ours.joblib"
+        )
+    if target.exists() and target.suffix.lower() != _MODEL_SUFFIX:
+        raise _UsageError(
+            f"--model {model} exists and is not a {_MODEL_SUFFIX} model, so training "
+            f"would overwrite it; name a new file such as models/ours.joblib"
+        )
 
 
 def _run_score(arguments):
