@@ -249,6 +249,28 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     assert "Traceback" not in err
 
 
+def test_logs_without_space_keys_score(capsys, tmp_path):
+    # viewpage.action names a page id but no space, so no request has a space key.
+    log = tmp_path / "conf_access_log.2025-03.log"
+    lines = [
+        STOCK_LINE.replace("03/Mar", f"{day:02d}/Mar")
+        .replace("jdoe", name)
+        .replace("/display/ENG/Release+Checklist", "/pages/viewpage.action?pageId=7")
+        for day in range(3, 12)
+        for name in ("jdoe", "ann", "bob")
+    ]
+    log.write_text("".join(lines))
+    model = tmp_path / "model.joblib"
+
+    trained, _, _ = run_cli(capsys, "train", log, "--model", model)
+    scored, out, _ = run_cli(capsys, "score", log, "--model", model)
+
+    assert trained == 0
+    assert scored == 0
+    assert "usually 1 page" in out
+    assert "0 spaces" not in out
+
+
 def test_train_never_overwrites_log_named_as_model(capsys, tmp_path):
     log = tmp_path / "conf_access_log.2025-03-03.log.gz"
     log.write_bytes(gzip.compress(THREE_USERS.encode()))

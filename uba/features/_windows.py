@@ -251,6 +251,9 @@ class DailyItems:
 
 def count_unique(keys):
     """Return the sorted distinct values of an int64 array and how often each occurs."""
+    if len(keys) == 0:
+        return np.asarray(keys, dtype="int64"), np.zeros(0, dtype="int64")
+
     ordered = np.sort(keys)
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     counts = np.diff(np.r_[starts, len(ordered)])

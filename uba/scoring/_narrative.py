@@ -47,7 +47,7 @@ def _usual_reading(usual):
     if usual is None or "page_views" not in usual:
         return ""
     pages = _count(usual["page_views"], "page")
-    if "distinct_spaces" in usual:
+    if "distinct_spaces" in usual and round(float(usual["distinct_spaces"])) > 0:
         return f"usually {pages} in {_count(usual['distinct_spaces'], 'space')}"
     return f"usually {pages}"
 
