@@ -431,3 +431,12 @@ def test_top_rows_equal_full_ranking_head(default_model):
     top = rank_users(scored, model, top=4)
 
     pd.testing.assert_frame_equal(top, full)
+
+
+def test_repeated_user_day_rejected(trained):
+    profiles, model = trained
+    day = profiles["date"].max()
+    repeated = pd.concat([profiles, profiles[profiles["date"] == day].head(1)])
+
+    with pytest.raises(ValueError, match="1 repeated rows on .*first for user 'user00'"):
+        rank_users(repeated, model)

@@ -6,6 +6,7 @@ import pytest
 from test_model_and_rank import make_profiles
 
 from uba.detectors import SelfBaselineDetector
+from uba.exceptions import InvalidParameterError
 from uba.scoring import rank_users, train_model
 from uba.scoring._shared_change import (
     MIN_OTHER_PEERS,
@@ -120,3 +121,23 @@ def test_score_without_discount_is_detector_score(moved_organisation):
     group_a = last["peer_group"].to_numpy() == "a"
     discount = raw / discounted
     assert discount[group_a].min() > 2 * discount[~group_a].max()
+
+
+@pytest.mark.parametrize("value", ["no", None, 0])
+def test_discount_flag_must_be_bool(moved_organisation, value):
+    profiles, model = moved_organisation
+
+    with pytest.raises(InvalidParameterError, match="discount_shared_change"):
+        model.score(profiles, discount_shared_change=value)
+
+
+def test_no_shared_change_without_self_weight(moved_organisation):
+    profiles, _ = moved_organisation
+    training = profiles[profiles["date"] < profiles["date"].max()]
+    model = train_model(
+        training, detector=SelfBaselineDetector(self_weight=0.0), feature_names=FEATURES
+    )
+
+    ranking = rank_users(profiles, model)
+
+    assert (ranking["shared_change"] == 1.0).all()

@@ -5,7 +5,20 @@ feature names, training period and versions; loading a model built for other fea
 raises :class:`uba.exceptions.ModelMismatchError`.
 """
 
-from uba.scoring._model import ProfileModel, load_model, save_model, train_model
+from uba.scoring._model import (
+    DEFAULT_MODEL_FEATURES,
+    ProfileModel,
+    load_model,
+    save_model,
+    train_model,
+)
 from uba.scoring._rank import rank_users
 
-__all__ = ["ProfileModel", "load_model", "rank_users", "save_model", "train_model"]
+__all__ = [
+    "DEFAULT_MODEL_FEATURES",
+    "ProfileModel",
+    "load_model",
+    "rank_users",
+    "save_model",
+    "train_model",
+]

@@ -12,7 +12,7 @@ import sklearn
 from uba._version import __version__
 from uba.detectors import SelfBaselineDetector
 from uba.detectors._base import anomaly_scores, takes_users
-from uba.exceptions import ModelMismatchError, UBAWarning
+from uba.exceptions import InvalidParameterError, ModelMismatchError, UBAWarning
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring._risk import score_quantiles
 from uba.scoring._shared_change import shared_change
@@ -141,6 +141,12 @@ class ProfileModel:
             For the default detector, 0 or more: about 1 for a day as unusual as a
             typical training day, for the organisation and for the user.
         """
+        if not isinstance(discount_shared_change, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"discount_shared_change must be True or False, got "
+                f"{discount_shared_change!r}"
+            )
+
         users = profiles["user"].astype("str").to_numpy()
         X = self.feature_matrix(profiles)
         scores = self.score_matrix(X, users=users)
@@ -163,10 +169,15 @@ class ProfileModel:
 
         It is the median self ratio of the other members of the row's ``peer_group``
         active on the row's ``date`` (see :mod:`uba.scoring._shared_change`). It is 1
-        for every row when the detector has no self ratio or ``profiles`` has no
-        ``peer_group`` column.
+        for every row when the detector has no self ratio or gives it no weight,
+        or ``profiles`` has no ``peer_group`` column.
         """
-        if not hasattr(self.detector, "score_parts") or "peer_group" not in profiles:
+        weight = getattr(self.detector, "self_weight", 0.0)
+        if (
+            not hasattr(self.detector, "score_parts")
+            or weight == 0.0
+            or "peer_group" not in profiles
+        ):
             return np.ones(len(X))
         _, own = self.detector.score_parts(X, users=users)
         return shared_change(own, profiles["peer_group"], profiles["date"])
@@ -400,7 +411,7 @@ def _check_payload(path, payload, feature_names):
     version = payload[_FORMAT_KEY]
     if version != _FORMAT_VERSION:
         raise ModelMismatchError(
-            f"{path} has model format {version}, but this uba reads format "
+            f"{path} has model format {version!r}, but this uba reads format "
             f"{_FORMAT_VERSION}; retrain it with 'uba train'."
         )
 

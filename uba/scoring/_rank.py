@@ -74,6 +74,12 @@ def rank_users(
         window, or the organisation's) and ``reason_k_effect`` (the feature's effect
         on the score, see Notes).
 
+    Raises
+    ------
+    ValueError
+        If ``profiles`` is empty, ``date`` is invalid or has no active user, or a
+        user has more than one row on ``date``.
+
     Notes
     -----
     The score is the model's score divided by ``shared_change`` raised to the
@@ -97,6 +103,7 @@ def rank_users(
     _check_top(top)
 
     today = profiles.loc[profiles["date"] == day].reset_index(drop=True)
+    _check_one_row_per_user(today, day)
     X = model.feature_matrix(today)
     users = today["user"].astype("str").to_numpy()
     detector_scores = model.score_matrix(X, users=users)
@@ -154,6 +161,17 @@ def rank_users(
     if top is not None:
         ranking = ranking.head(top)
     return ranking
+
+
+def _check_one_row_per_user(today, day):
+    repeated = today["user"].astype("str").duplicated()
+    if repeated.any():
+        user = today["user"].astype("str")[repeated].iloc[0]
+        raise ValueError(
+            f"profiles has {int(repeated.sum())} repeated rows on "
+            f"{day.date().isoformat()}, the first for user {user!r}; pass one row per "
+            f"user and day, as uba.build_features returns them"
+        )
 
 
 def _best_rows(scores, users, top):
