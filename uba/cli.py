@@ -23,6 +23,9 @@ _OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
 # Suffix of the model files that "uba train" writes; an existing file with another
 # suffix is never overwritten.
 _MODEL_SUFFIX = ".joblib"
+# Smallest shared change of a user's peers that the printed table mentions; below it
+# the discount is within the day-to-day noise of the peers' median.
+_SHOWN_SHARED_CHANGE = 1.2
 _DEFAULT_WINDOW_DAYS = 28
 _MIN_HISTORY_DAYS = 5
 
@@ -617,7 +620,7 @@ def _print_table(ranking):
         parts = _score_parts_text(row.organisation_ratio, row.self_ratio)
         if parts:
             lines.append(f"      {parts}")
-        if row.shared_change > 1.0:
+        if row.shared_change >= _SHOWN_SHARED_CHANGE:
             lines.append(
                 f"      peers changed too: their median is {row.shared_change:.1f}x "
                 f"beyond their own training days today, and the score discounts it"
