@@ -440,3 +440,11 @@ def test_repeated_user_day_rejected(trained):
 
     with pytest.raises(ValueError, match="1 repeated rows on .*first for user 'user00'"):
         rank_users(repeated, model)
+
+
+@pytest.mark.parametrize("date", [20260320, 2026.0])
+def test_numeric_date_rejected(trained, date):
+    profiles, model = trained
+
+    with pytest.raises(ValueError, match="use the form YYYY-MM-DD"):
+        rank_users(profiles, model, date=date)

@@ -195,6 +195,11 @@ def _resolve_day(profiles, date):
 
     if date is None:
         return profiles["date"].max()
+    if isinstance(date, (int, float, np.number)):
+        raise ValueError(
+            f"Invalid date {date!r}: a number is read as nanoseconds since 1970; use "
+            f"the form YYYY-MM-DD, for example '2026-03-20'."
+        )
 
     try:
         day = pd.Timestamp(date).normalize()
