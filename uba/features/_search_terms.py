@@ -50,7 +50,9 @@ def credential_search_mask(events, searches):
     if "query" not in events.columns or not searches.any():
         return mask
 
-    queries = events["query"].to_numpy(dtype=object)[searches]
+    # Only the searches' query strings become Python objects: all of them would
+    # cost hundreds of MiB for millions of events.
+    queries = events["query"].loc[searches].to_numpy(dtype=object)
     present = pd.notna(queries)
     distinct, inverse = np.unique(queries[present].astype(str), return_inverse=True)
     names_credentials = np.fromiter(
