@@ -6,7 +6,7 @@ import pytest
 from test_profiles import CHROME, make_events
 
 from uba.features import build_profiles
-from uba.features._search_terms import credential_search_mask
+from uba.features._search_terms import CREDENTIAL_KINDS, credential_kind_bits
 
 
 @pytest.mark.parametrize(
@@ -21,14 +21,15 @@ from uba.features._search_terms import credential_search_mask
         "text=id_rsa",
         "queryString=prod+secrets&startIndex=10",
         "queryString=pwd",
+        "searchQuery.queryString=keystore",
     ],
 )
 def test_credential_terms_found(query):
     events = pd.DataFrame({"query": [query]})
 
-    mask = credential_search_mask(events, np.array([True]))
+    bits = credential_kind_bits(events, np.array([True]))
 
-    assert mask.tolist() == [True]
+    assert bits[0] > 0
 
 
 @pytest.mark.parametrize(
@@ -46,56 +47,96 @@ def test_credential_terms_found(query):
 def test_ordinary_terms_not_found(query):
     events = pd.DataFrame({"query": [query]})
 
-    mask = credential_search_mask(events, np.array([True]))
+    bits = credential_kind_bits(events, np.array([True]))
 
-    assert mask.tolist() == [False]
+    assert bits.tolist() == [0]
 
 
 def test_only_searches_checked():
     events = pd.DataFrame({"query": ["queryString=password", "queryString=password"]})
 
-    mask = credential_search_mask(events, np.array([False, True]))
+    bits = credential_kind_bits(events, np.array([False, True]))
 
-    assert mask.tolist() == [False, True]
+    assert bits.tolist() == [0, 1]
 
 
 def test_missing_query_not_counted():
     events = pd.DataFrame({"query": pd.array([None, "query=token"], dtype="str")})
 
-    mask = credential_search_mask(events, np.array([True, True]))
+    bits = credential_kind_bits(events, np.array([True, True]))
 
-    assert mask.tolist() == [False, True]
+    assert bits.tolist() == [0, 1 << 3]
 
 
 def test_events_without_query_column():
     events = pd.DataFrame({"path": ["/dosearchsite.action"]})
 
-    mask = credential_search_mask(events, np.array([True]))
+    bits = credential_kind_bits(events, np.array([True]))
 
-    assert mask.tolist() == [False]
+    assert bits.tolist() == [0]
+
+
+def test_kinds_named_in_one_query():
+    events = pd.DataFrame({"query": ["queryString=ssh+key+and+api_token+passwords"]})
+
+    bits = credential_kind_bits(events, np.array([True]))
+
+    names = [
+        name for index, (name, _) in enumerate(CREDENTIAL_KINDS) if bits[0] >> index & 1
+    ]
+    assert names == ["password", "token", "SSH key"]
+
+
+def test_long_query_costs_its_length():
+    queries = [f"query=page+{index}&_={index}" for index in range(20_000)]
+    events = pd.DataFrame(
+        {"query": queries + ["queryString=" + "x" * 50_000 + "+token"]}
+    )
+
+    bits = credential_kind_bits(events, np.ones(len(events), dtype=bool))
+
+    assert bits[:-1].max() == 0
+    assert bits[-1] == 1 << 3
+
+
+def make_search_day(paths, queries, statuses):
+    rows = [
+        ("2026-03-02 10:00:00", 0, "alice", action, None, None, status, CHROME)
+        for action, status in zip(
+            ["content_api" if "content" in path else "search" for path in paths],
+            statuses,
+            strict=True,
+        )
+    ]
+    events = make_events(rows)
+    events["path"] = pd.array(paths, dtype="str")
+    events["query"] = pd.array(queries, dtype="str")
+    return events
 
 
 def test_profile_counts_answered_credential_searches():
-    rows = [
-        ("2026-03-02 10:00:00", 0, "alice", "search", None, None, 200, CHROME),
-        ("2026-03-02 10:01:00", 0, "alice", "search", None, None, 200, CHROME),
-        ("2026-03-02 10:02:00", 0, "alice", "search", None, None, 500, CHROME),
-        ("2026-03-02 10:03:00", 0, "alice", "search", None, None, 200, CHROME),
-        ("2026-03-02 10:04:00", 0, "alice", "page_view", "ENG", 7, 200, CHROME),
-    ]
-    events = make_events(rows)
-    events["query"] = pd.array(
+    events = make_search_day(
+        [
+            "/dosearchsite.action",
+            "/rest/quicknav/1/search",
+            "/dosearchsite.action",
+            "/dosearchsite.action",
+            "/confluence/rest/api/content/search",
+            "/rest/api/content/42",
+        ],
         [
             "queryString=password",
-            "queryString=api+token",
+            "query=api+token",
             "queryString=secret",
             "queryString=holiday+rota",
-            "queryString=password",
+            "cql=text~%22private+key%22",
+            "expand=body.storage&text=password",
         ],
-        dtype="str",
+        [200, 200, 500, 200, 200, 200],
     )
 
     profile = build_profiles(events).iloc[0]
 
     assert profile["searches"] == 3
-    assert profile["credential_searches"] == 2
+    assert profile["credential_searches"] == 3
+    assert profile["credential_kinds"] == 3

@@ -67,13 +67,20 @@ def test_sentence_without_spaces_and_one_new_space():
 
 
 def test_sentence_names_credential_searches():
-    today = pd.Series({"page_views": 6.0, "searches": 9.0, "credential_searches": 7.0})
+    today = pd.Series(
+        {
+            "page_views": 6.0,
+            "searches": 9.0,
+            "credential_searches": 7.0,
+            "credential_kinds": 5.0,
+        }
+    )
     usual = pd.Series({"page_views": 5.0, "searches": 2.0})
 
     sentence = describe_day(today, usual)
 
     assert "ran 9 searches (usually 2)" in sentence
     assert (
-        "7 searches named credentials such as passwords, keys or tokens (usually 0)"
-        in sentence
+        "7 searches named 5 kinds of credential such as passwords, keys or tokens "
+        "(usually 0)" in sentence
     )

@@ -31,7 +31,7 @@ def test_rule_strengths_hand_computed():
             "page_views_z": [4.0, -3.0],
             "exports_z": [2.0, 30.0],
             "space_exports": [1.0, 0.0],
-            "credential_searches": [2.0, 9.0],
+            "credential_kinds": [2.0, 9.0],
         }
     )
 
@@ -40,7 +40,7 @@ def test_rule_strengths_hand_computed():
     assert strengths["privileged_content"].tolist() == [0.5, 0.0]
     assert strengths["non_browser_bulk"].tolist() == pytest.approx([0.2, 0.0])
     assert strengths["export_burst"].tolist() == pytest.approx([0.7, 1.0])
-    assert strengths["credential_search"].tolist() == pytest.approx([0.4, 1.0])
+    assert strengths["credential_search"].tolist() == pytest.approx([1 / 3, 1.0])
 
 
 def test_missing_columns_give_no_rule():

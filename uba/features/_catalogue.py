@@ -105,9 +105,15 @@ FEATURES = (
     Feature(
         "credential_searches",
         "requests",
-        "Searches answered with a status below 400 whose terms name credentials: "
-        "password, passphrase, credential, secret, token, API key, private key, SSH "
-        "key, access key, keystore.",
+        "Searches and REST content searches answered with a status below 400 whose "
+        "terms name credentials: password, credential, secret, token, API key, private "
+        "key, SSH key, access key or keystore.",
+    ),
+    Feature(
+        "credential_kinds",
+        "kinds",
+        "Distinct kinds of credential, of the nine above, that the day's credential "
+        "searches name.",
     ),
     Feature(
         "error_share",

@@ -5,7 +5,7 @@ import pandas as pd
 
 from uba._schema import VIEW_ACTIONS
 from uba.features._catalogue import FEATURE_NAMES
-from uba.features._search_terms import credential_search_mask
+from uba.features._search_terms import CREDENTIAL_KINDS, credential_kind_bits
 from uba.features._user_agents import browser_mask
 
 _REQUIRED_COLUMNS = (
@@ -30,6 +30,7 @@ _DAY_END_HOUR = 19
 _NIGHT_END_HOUR = 5
 
 _ERROR_STATUSES = (401, 403, 404)
+_CONTENT_SEARCH_PATH = "/rest/api/content/search"
 _STATUS_NOT_LOGGED = 0
 
 
@@ -42,7 +43,8 @@ def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
         Events as returned by :func:`uba.read_events`. At least the columns
         ``timestamp``, ``utc_offset``, ``user``, ``path``, ``status``, ``user_agent``,
         ``action``, ``space_key`` and ``page_id`` are used, and ``query`` when
-        present: without it no search counts in ``credential_searches``.
+        present: without it no search counts in ``credential_searches`` and
+        ``credential_kinds``.
 
     Returns
     -------
@@ -86,9 +88,8 @@ def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
 
     # Read the search terms before the copy, and copy only the columns the features
     # read: the query strings of millions of events would double the memory.
-    searches = (events["action"] == "search").to_numpy(dtype=bool)
-    names_credentials = credential_search_mask(events, searches)
-    events = events[list(_REQUIRED_COLUMNS)].assign(names_credentials=names_credentials)
+    kind_bits = credential_kind_bits(events, _search_candidates(events))
+    events = events[list(_REQUIRED_COLUMNS)].assign(credential_kinds=kind_bits)
     if anonymous_requests:
         events = events.loc[named]
 
@@ -220,20 +221,45 @@ def _event_flags(events):
         "space_export": answered & (action == "space_export").to_numpy(),
         "attachment_download": answered & (action == "attachment_download").to_numpy(),
         "search": search,
-        "credential_search": _credential_searches(events, search),
+        "credential_kinds": np.where(answered, _credential_kinds(events), 0),
         "admin": answered & (action == "admin").to_numpy(),
     }
 
 
-def _credential_searches(events, search):
-    """Return the searches whose terms name credentials.
+def _search_candidates(events):
+    """Return the searches and REST content searches, whose terms may name credentials.
+
+    ``/rest/api/content/search`` is a bulk pull by CQL, so it counts as a content
+    read, but a script can hunt for passwords with it all the same.
+    """
+    searches = (events["action"] == "search").to_numpy(dtype=bool)
+    path = events["path"].astype("category")
+    # One entry per category, plus False for a missing path (code -1).
+    content_search = np.append(
+        np.asarray(path.cat.categories.str.endswith(_CONTENT_SEARCH_PATH), dtype=bool),
+        False,
+    )
+    return searches | content_search[path.cat.codes.to_numpy()]
+
+
+def _credential_kinds(events):
+    """Return each event's bit mask of the credential kinds its search terms name.
 
     :func:`build_profiles` reads the terms before it drops the query strings, and
-    keeps the result in the column ``names_credentials``.
+    keeps the result in the column ``credential_kinds``.
     """
-    if "names_credentials" in events.columns:
-        return search & events["names_credentials"].to_numpy(dtype=bool)
-    return credential_search_mask(events, search)
+    if "credential_kinds" in events.columns:
+        return events["credential_kinds"].to_numpy(dtype=np.int64)
+    return credential_kind_bits(events, _search_candidates(events))
+
+
+def _distinct_kinds(group, n_groups, kind_bits):
+    """Return how many credential kinds each group's searches name, each kind once."""
+    kinds = np.zeros(n_groups)
+    for index in range(len(CREDENTIAL_KINDS)):
+        named = _count_per_group(group, n_groups, (kind_bits >> index) & 1)
+        kinds += named > 0
+    return kinds
 
 
 def _count_per_group(group, n_groups, mask):
@@ -276,8 +302,9 @@ def _count_features(group, n_groups, hour, flags):
         ),
         "searches": _count_per_group(group, n_groups, flags["search"]),
         "credential_searches": _count_per_group(
-            group, n_groups, flags["credential_search"]
+            group, n_groups, flags["credential_kinds"] > 0
         ),
+        "credential_kinds": _distinct_kinds(group, n_groups, flags["credential_kinds"]),
         "admin_requests": _count_per_group(group, n_groups, flags["admin"]),
     }
 

@@ -74,12 +74,14 @@ def _extras(today, usual):
 
     credential_searches = round(float(today.get("credential_searches", 0) or 0))
     if credential_searches > 0:
+        kinds = round(float(today.get("credential_kinds", 0) or 0))
         habit = 0.0
         if usual is not None:
             habit = float(usual.get("credential_searches", 0) or 0)
         yield (
-            f"{_count(credential_searches, 'search', 'searches')} named credentials "
-            f"such as passwords, keys or tokens (usually {habit:.0f})"
+            f"{_count(credential_searches, 'search', 'searches')} named "
+            f"{_count(kinds, 'kind', 'kinds')} of credential such as passwords, keys "
+            f"or tokens (usually {habit:.0f})"
         )
 
     if float(today.get("non_browser_share", 0) or 0) >= 0.5:

@@ -7,7 +7,8 @@ stays 1 beyond it. Each rule gives a strength from 0 to 1:
 - privileged content reading: ``privileged_content_views / 50``;
 - non-browser bulk reading beyond habit: ``non_browser_share * page_views_z / 10``;
 - export burst: ``exports_z / 10`` plus ``0.5`` per space export;
-- credential search: ``credential_searches / 5``;
+- credential search: ``(credential_kinds - 1) / 3``, so searches for one kind of
+  credential, such as a password reset page, give nothing;
 
 each clipped to [0, 1], with negative z-scores counted as 0. The risk is
 ``100 * (1 - (1 - model) * prod(1 - 0.6 * rule))``: a model part of 1 gives 100, one
@@ -27,7 +28,7 @@ PRIVILEGED_VIEWS_FULL = 50.0
 PAGE_VIEWS_Z_FULL = 10.0
 EXPORTS_Z_FULL = 10.0
 SPACE_EXPORT_STRENGTH = 0.5
-CREDENTIAL_SEARCHES_FULL = 5.0
+CREDENTIAL_KINDS_FULL = 4.0
 
 RULES = ("privileged_content", "non_browser_bulk", "export_burst", "credential_search")
 
@@ -69,7 +70,7 @@ def rule_strengths(features):
     exports = positive("exports_z") / EXPORTS_Z_FULL
     exports = exports + SPACE_EXPORT_STRENGTH * column("space_exports")
 
-    credential = column("credential_searches") / CREDENTIAL_SEARCHES_FULL
+    credential = (column("credential_kinds") - 1.0) / (CREDENTIAL_KINDS_FULL - 1.0)
 
     strengths = {
         "privileged_content": privileged,
