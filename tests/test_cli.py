@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import uba
-from uba.cli import _derived_peer_groups, main
+from uba.cli import _derived_peer_groups, _score_parts_text, main
 from uba.simulate import simulate_organisation
 
 REPO = Path(__file__).parents[1]
@@ -416,3 +416,14 @@ def test_derived_peer_groups_leave_out_scored_day(tmp_path):
     groups = _derived_peer_groups(arguments, events)
 
     assert set(groups) == {"jdoe", "ann", "bob"}
+
+
+def test_ratio_line_shows_shared_change():
+    shared = _score_parts_text(1.5, 5.6, 1.15)
+    alone = _score_parts_text(1.5, 5.6, 1.0)
+
+    assert shared.endswith(
+        "5.6x beyond this user's own training days, 4.9x after dividing by the 1.15x "
+        "that the user's peers went beyond theirs today"
+    )
+    assert alone.endswith("5.6x beyond this user's own training days")

@@ -23,9 +23,6 @@ _OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
 # Suffix of the model files that "uba train" writes; an existing file with another
 # suffix is never overwritten.
 _MODEL_SUFFIX = ".joblib"
-# Smallest shared change of a user's peers that the printed table mentions; below it
-# the discount is within the day-to-day noise of the peers' median.
-_SHOWN_SHARED_CHANGE = 1.2
 _DEFAULT_WINDOW_DAYS = 28
 _MIN_HISTORY_DAYS = 5
 
@@ -617,20 +614,17 @@ def _print_table(ranking):
         )
         if row.rules:
             lines.append(f"      rules: {row.rules}")
-        parts = _score_parts_text(row.organisation_ratio, row.self_ratio)
+        parts = _score_parts_text(
+            row.organisation_ratio, row.self_ratio, row.shared_change
+        )
         if parts:
             lines.append(f"      {parts}")
-        if row.shared_change >= _SHOWN_SHARED_CHANGE:
-            lines.append(
-                f"      peers changed too: their median is {row.shared_change:.1f}x "
-                f"beyond their own training days today, and the score discounts it"
-            )
         lines.append(f"      {row.summary}")
         lines.append(f"      reasons: {row.reasons}")
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _score_parts_text(organisation, own):
+def _score_parts_text(organisation, own, shared):
     """Return how the score splits into its organisation and self parts, or ""."""
     if np.isnan(organisation):
         return ""
@@ -640,10 +634,16 @@ def _score_parts_text(organisation, own):
             f"the model holds fewer than 5 training days of this user, so the score "
             f"compares with the organisation only"
         )
-    return (
+    text = (
         f"{organisation:.1f}x a typical day's distance from the organisation, "
         f"{own:.1f}x beyond this user's own training days"
     )
+    if shared > 1.0:
+        text += (
+            f", {own / shared:.1f}x after dividing by the {shared:.2f}x that the "
+            f"user's peers went beyond theirs today"
+        )
+    return text
 
 
 def _check_output_folder(option, path):
