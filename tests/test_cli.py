@@ -206,6 +206,33 @@ def test_train_logs_summary(capsys, tmp_path):
             "is one of the logs to read",
         ),
         (["train", "{log}", "--model", "{bad_line}"], "is not a .joblib model"),
+        (
+            ["train", "{tmp}", "--model", "{tmp}/conf_access_log.2025-03-09.joblib"],
+            "would be read as one",
+        ),
+        (
+            [
+                "score",
+                "{log}",
+                "{log_csv}",
+                "--model",
+                "{model}",
+                "--output",
+                "{log_csv}",
+            ],
+            "is one of the logs to read",
+        ),
+        (
+            [
+                "score",
+                "{tmp}",
+                "--model",
+                "{model}",
+                "--output",
+                "{tmp}/conf_access_log.2025-03-09.csv",
+            ],
+            "would be read as one",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
@@ -224,6 +251,8 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     garbage_log.write_text(STOCK_LINE.replace(" jdoe ", " - "))
     groups = tmp_path / "groups.csv"
     groups.write_text("user,group\nJDOE,eng\n")
+    log_csv = tmp_path / "conf_access_log.2025-03-07.csv"
+    log_csv.write_text(THREE_USERS)
     model = tmp_path / "model.joblib"
     assert main(["train", str(log), "--model", str(model), "-q"]) == 0
     capsys.readouterr()
@@ -234,6 +263,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         "empty": empty,
         "folder_csv": folder_csv,
         "garbage_log": garbage_log,
+        "log_csv": log_csv,
         "model": model,
         "missing": tmp_path / "missing.log",
         "groups": groups,

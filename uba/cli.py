@@ -15,6 +15,7 @@ import numpy as np
 
 from uba._version import __version__
 from uba.exceptions import LogFormatError, ModelMismatchError
+from uba.io._read import _is_access_log_name
 
 logger = logging.getLogger("uba.cli")
 
@@ -544,17 +545,28 @@ def _run_train(arguments):
 
 def _check_model_target(model, logs):
     """Refuse a --model path that would overwrite a log or a file that is no model."""
-    target = model.resolve()
-    if any(target == log.resolve() for log in logs):
+    if _read_as_log(model, logs):
         raise _UsageError(
-            f"--model {model} is one of the logs to read; name a new file such as "
-            f"models/ours.joblib"
+            f"--model {model} is one of the logs to read, or would be read as one; "
+            f"name a new file such as models/ours.joblib"
         )
-    if target.exists() and target.suffix.lower() != _MODEL_SUFFIX:
+    if model.exists() and model.suffix.lower() != _MODEL_SUFFIX:
         raise _UsageError(
             f"--model {model} exists and is not a {_MODEL_SUFFIX} model, so training "
             f"would overwrite it; name a new file such as models/ours.joblib"
         )
+
+
+def _read_as_log(path, logs):
+    """Return True when ``path`` is a given log, or a log name inside a given folder."""
+    target = path.resolve()
+    for log in logs:
+        log = log.resolve()
+        if target == log:
+            return True
+        if log.is_dir() and target.parent == log and _is_access_log_name(target.name):
+            return True
+    return False
 
 
 def _run_score(arguments):
@@ -567,6 +579,11 @@ def _run_score(arguments):
                 f"{arguments.output.suffix or '(none)'}; use .csv, .json or .parquet"
             )
         _check_output_folder("--output", arguments.output)
+        if _read_as_log(arguments.output, arguments.logs):
+            raise _UsageError(
+                f"--output {arguments.output} is one of the logs to read, or would be "
+                f"read as one; name a new file such as ranking.csv"
+            )
 
     model = load_model(arguments.model)
     trained_window = model.metadata.get("window_days")
