@@ -249,12 +249,15 @@ def _credential_kinds(events):
     keeps the result in the column ``credential_kinds``.
     """
     if "credential_kinds" in events.columns:
-        return events["credential_kinds"].to_numpy(dtype=np.int64)
+        return events["credential_kinds"].to_numpy(dtype=np.int16)
     return credential_kind_bits(events, _search_candidates(events))
 
 
 def _distinct_kinds(group, n_groups, kind_bits):
     """Return how many credential kinds each group's searches name, each kind once."""
+    rows = np.flatnonzero(kind_bits)
+    group, kind_bits = group[rows], kind_bits[rows]
+
     kinds = np.zeros(n_groups)
     for index in range(len(CREDENTIAL_KINDS)):
         named = _count_per_group(group, n_groups, (kind_bits >> index) & 1)

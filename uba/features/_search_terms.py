@@ -63,11 +63,11 @@ def credential_kind_bits(events, candidates):
 
     Returns
     -------
-    bits : numpy.ndarray of int64
+    bits : numpy.ndarray of int16
         Bit ``i`` is set when the terms name kind ``i`` of :data:`CREDENTIAL_KINDS`;
         0 for the other events.
     """
-    bits = np.zeros(len(events), dtype=np.int64)
+    bits = np.zeros(len(events), dtype=np.int16)
     if "query" not in events.columns or not candidates.any():
         return bits
 
@@ -77,7 +77,7 @@ def credential_kind_bits(events, candidates):
     codes, distinct = pd.factorize(queries, use_na_sentinel=True)
     distinct_bits = np.fromiter(
         (_kind_bits(str(query)) for query in distinct),
-        dtype=np.int64,
+        dtype=np.int16,
         count=len(distinct),
     )
 
