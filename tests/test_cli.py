@@ -210,6 +210,7 @@ def test_train_logs_summary(capsys, tmp_path):
             ["train", "{tmp}", "--model", "{tmp}/conf_access_log.2025-03-09.joblib"],
             "would be read as one",
         ),
+        (["train", "{tmp}", "--model", "{tmp}/model.log"], "would be read as one"),
         (
             [
                 "score",

@@ -15,7 +15,7 @@ import numpy as np
 
 from uba._version import __version__
 from uba.exceptions import LogFormatError, ModelMismatchError
-from uba.io._read import _is_access_log_name
+from uba.io._read import _FALLBACK_SUFFIXES, _is_access_log_name
 
 logger = logging.getLogger("uba.cli")
 
@@ -558,13 +558,20 @@ def _check_model_target(model, logs):
 
 
 def _read_as_log(path, logs):
-    """Return True when ``path`` is a given log, or a log name inside a given folder."""
+    """Return True when ``path`` is a given log, or a name a given folder is read for.
+
+    A folder is read for access-log names, or for the fallback suffixes (``.log``,
+    ``.log.gz``, ``.txt``) when it has none, so either counts.
+    """
     target = path.resolve()
     for log in logs:
         log = log.resolve()
         if target == log:
             return True
-        if log.is_dir() and target.parent == log and _is_access_log_name(target.name):
+        in_folder = log.is_dir() and target.parent == log
+        if in_folder and (
+            _is_access_log_name(target.name) or target.name.endswith(_FALLBACK_SUFFIXES)
+        ):
             return True
     return False
 

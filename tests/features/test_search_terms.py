@@ -6,7 +6,11 @@ import pytest
 from test_profiles import CHROME, make_events
 
 from uba.features import build_profiles
-from uba.features._search_terms import CREDENTIAL_KINDS, credential_kind_bits
+from uba.features._search_terms import (
+    CREDENTIAL_KINDS,
+    MAX_QUERY_CHARS,
+    credential_kind_bits,
+)
 
 
 @pytest.mark.parametrize(
@@ -21,6 +25,7 @@ from uba.features._search_terms import CREDENTIAL_KINDS, credential_kind_bits
         "text=id_rsa",
         "queryString=prod+secrets&startIndex=10",
         "queryString=pwd",
+        "queryString=SSH%2Bkey",
         "searchQuery.queryString=keystore",
     ],
 )
@@ -89,9 +94,7 @@ def test_kinds_named_in_one_query():
 
 def test_long_query_costs_its_length():
     queries = [f"query=page+{index}&_={index}" for index in range(20_000)]
-    events = pd.DataFrame(
-        {"query": queries + ["queryString=" + "x" * 50_000 + "+token"]}
-    )
+    events = pd.DataFrame({"query": queries + ["queryString=token+" + "x" * 50_000]})
 
     bits = credential_kind_bits(events, np.ones(len(events), dtype=bool))
 
@@ -140,3 +143,14 @@ def test_profile_counts_answered_credential_searches():
     assert profile["searches"] == 3
     assert profile["credential_searches"] == 3
     assert profile["credential_kinds"] == 3
+
+
+def test_query_read_up_to_limit():
+    padding = "%20" * (MAX_QUERY_CHARS // 3)
+    events = pd.DataFrame(
+        {"query": ["queryString=token" + padding, "queryString=" + padding + "token"]}
+    )
+
+    bits = credential_kind_bits(events, np.array([True, True]))
+
+    assert bits.tolist() == [1 << 3, 0]

@@ -29,10 +29,10 @@ CREDENTIAL_KINDS = (
     ("credential", r"credentials?"),
     ("secret", r"secrets?"),
     ("token", r"tokens?"),
-    ("API key", r"api[ _-]?keys?"),
-    ("private key", r"private[ _-]?keys?"),
-    ("SSH key", r"ssh[ _-]?keys?|id_rsa"),
-    ("access key", r"access[ _-]?keys?"),
+    ("API key", r"api[ _+-]?keys?"),
+    ("private key", r"private[ _+-]?keys?"),
+    ("SSH key", r"ssh[ _+-]?keys?|id_rsa"),
+    ("access key", r"access[ _+-]?keys?"),
     ("keystore", r"keystores?"),
 )
 
@@ -44,6 +44,11 @@ CREDENTIAL_PATTERN = re.compile(
     + r")(?![a-z0-9])",
     re.IGNORECASE,
 )
+
+# Characters of a query string that are read. Tomcat rejects request lines longer
+# than its 8 KiB header limit by default, and decoding a longer string with many
+# percent escapes costs many times its length in memory.
+MAX_QUERY_CHARS = 8192
 
 # Cheap test that a raw query string may name a credential: a word stem, or a
 # percent escape that may hide one. Query strings without either are not parsed.
@@ -87,7 +92,11 @@ def credential_kind_bits(events, candidates):
 
 
 def _kind_bits(query):
-    """Return the bit mask of the credential kinds a query string's terms name."""
+    """Return the bit mask of the credential kinds a query string's terms name.
+
+    Only the first :data:`MAX_QUERY_CHARS` characters are read.
+    """
+    query = query[:MAX_QUERY_CHARS]
     if not _MAY_NAME_CREDENTIALS.search(query):
         return 0
 
