@@ -544,7 +544,7 @@ def _run_train(arguments):
 
 
 def _check_model_target(model, logs):
-    """Refuse a --model path that would overwrite a log or a file that is no model."""
+    """Reject a --model path that would overwrite a log or a file that is no model."""
     if _read_as_log(model, logs):
         raise _UsageError(
             f"--model {model} is one of the logs to read, or would be read as one; "

@@ -88,7 +88,8 @@ def build_profiles(events: pd.DataFrame) -> pd.DataFrame:
 
     # Read the search terms before the copy, and copy only the columns the features
     # read: the query strings of millions of events would double the memory.
-    kind_bits = credential_kind_bits(events, _search_candidates(events))
+    answered = events["status"].to_numpy(dtype="int64") < 400
+    kind_bits = credential_kind_bits(events, _search_candidates(events) & answered)
     events = events[list(_REQUIRED_COLUMNS)].assign(credential_kinds=kind_bits)
     if anonymous_requests:
         events = events.loc[named]
@@ -157,6 +158,9 @@ def _aggregate(events):
     counts = _count_features(group, n_groups, hour, flags)
     counts.update(_hourly_features(group, n_groups, hour, second_of_day, flags))
     counts.update(_diversity_features(events, group, n_groups, flags["view"]))
+    counts.update(
+        _credential_features(group, n_groups, events["credential_kinds"].to_numpy())
+    )
 
     group_users = user_names[group_keys // n_days]
     group_days = group_keys % n_days + first_day
@@ -209,7 +213,6 @@ def _event_flags(events):
     answered = status < 400
     view = action.isin(VIEW_ACTIONS).to_numpy() & success
 
-    search = answered & (action == "search").to_numpy()
     return {
         "foreground": foreground,
         "logged": logged,
@@ -220,8 +223,7 @@ def _event_flags(events):
         "export": answered & (action == "export").to_numpy(),
         "space_export": answered & (action == "space_export").to_numpy(),
         "attachment_download": answered & (action == "attachment_download").to_numpy(),
-        "search": search,
-        "credential_kinds": np.where(answered, _credential_kinds(events), 0),
+        "search": answered & (action == "search").to_numpy(),
         "admin": answered & (action == "admin").to_numpy(),
     }
 
@@ -242,19 +244,12 @@ def _search_candidates(events):
     return searches | content_search[path.cat.codes.to_numpy()]
 
 
-def _credential_kinds(events):
-    """Return each event's bit mask of the credential kinds its search terms name.
+def _credential_features(group, n_groups, kind_bits):
+    """Return the credential searches of each group and the kinds they name.
 
-    :func:`build_profiles` reads the terms before it drops the query strings, and
-    keeps the result in the column ``credential_kinds``.
+    ``kind_bits`` is each event's bit mask of the credential kinds its search terms
+    name, 0 for the other events. Only the events with a mask are counted.
     """
-    if "credential_kinds" in events.columns:
-        return events["credential_kinds"].to_numpy(dtype=np.int16)
-    return credential_kind_bits(events, _search_candidates(events))
-
-
-def _distinct_kinds(group, n_groups, kind_bits):
-    """Return how many credential kinds each group's searches name, each kind once."""
     rows = np.flatnonzero(kind_bits)
     group, kind_bits = group[rows], kind_bits[rows]
 
@@ -262,7 +257,10 @@ def _distinct_kinds(group, n_groups, kind_bits):
     for index in range(len(CREDENTIAL_KINDS)):
         named = _count_per_group(group, n_groups, (kind_bits >> index) & 1)
         kinds += named > 0
-    return kinds
+    return {
+        "credential_searches": _count_per_group(group, n_groups, np.ones(len(rows))),
+        "credential_kinds": kinds,
+    }
 
 
 def _count_per_group(group, n_groups, mask):
@@ -304,10 +302,6 @@ def _count_features(group, n_groups, hour, flags):
             group, n_groups, flags["attachment_download"]
         ),
         "searches": _count_per_group(group, n_groups, flags["search"]),
-        "credential_searches": _count_per_group(
-            group, n_groups, flags["credential_kinds"] > 0
-        ),
-        "credential_kinds": _distinct_kinds(group, n_groups, flags["credential_kinds"]),
         "admin_requests": _count_per_group(group, n_groups, flags["admin"]),
     }
 

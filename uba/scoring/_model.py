@@ -164,13 +164,15 @@ class ProfileModel:
         """
         return anomaly_scores(self.detector, X, users)
 
-    def shared_change(self, X, users, profiles):
+    def shared_change(self, X, users, profiles, *, self_ratios=None):
         """Return the change each row's peer group shows on the same day, at least 1.
 
         It is the median self ratio of the other members of the row's ``peer_group``
         active on the row's ``date`` (see :mod:`uba.scoring._shared_change`). It is 1
         for every row when the detector has no self ratio or gives it no weight,
-        or ``profiles`` has no ``peer_group`` column.
+        or ``profiles`` has no ``peer_group`` column. ``self_ratios``, when given,
+        are the rows' self ratios from the detector's ``score_parts``, so that they
+        are not computed again.
         """
         weight = getattr(self.detector, "self_weight", 0.0)
         if (
@@ -179,8 +181,9 @@ class ProfileModel:
             or "peer_group" not in profiles
         ):
             return np.ones(len(X))
-        _, own = self.detector.score_parts(X, users=users)
-        return shared_change(own, profiles["peer_group"], profiles["date"])
+        if self_ratios is None:
+            _, self_ratios = self.detector.score_parts(X, users=users)
+        return shared_change(self_ratios, profiles["peer_group"], profiles["date"])
 
     def shared_change_divisor(self, shared):
         """Return what divides a score to divide its self ratio by ``shared``."""

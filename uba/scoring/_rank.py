@@ -107,7 +107,8 @@ def rank_users(
     X = model.feature_matrix(today)
     users = today["user"].astype("str").to_numpy()
     detector_scores = model.score_matrix(X, users=users)
-    shared = model.shared_change(X, users, today)
+    organisation, own = _score_parts(model, X, users)
+    shared = model.shared_change(X, users, today, self_ratios=own)
     divisor = model.shared_change_divisor(shared)
     scores = detector_scores / divisor
 
@@ -119,6 +120,7 @@ def rank_users(
         X, users, scores = X[listed], users[listed], scores[listed]
         detector_scores, shared = detector_scores[listed], shared[listed]
         divisor = divisor[listed]
+        organisation, own = organisation[listed], own[listed]
 
     history = _history(profiles, day, history_days)
     usual, history_counts = _usual_values(today, history, model)
@@ -136,9 +138,8 @@ def rank_users(
             "history_days": history_counts,
         }
     )
-    ranking["organisation_ratio"], ranking["self_ratio"] = _score_parts(
-        model, X, users
-    )
+    ranking["organisation_ratio"] = np.round(organisation, 3)
+    ranking["self_ratio"] = np.round(own, 3)
     ranking["shared_change"] = np.round(shared, 3)
     ranking.insert(2, "risk", np.nan)
     quantiles = model.metadata.get("score_quantiles")
@@ -185,8 +186,7 @@ def _score_parts(model, X, users):
     if not hasattr(model.detector, "score_parts"):
         missing = np.full(len(X), np.nan)
         return missing, missing.copy()
-    organisation, own = model.detector.score_parts(X, users=users)
-    return np.round(organisation, 3), np.round(own, 3)
+    return model.detector.score_parts(X, users=users)
 
 
 def _resolve_day(profiles, date):

@@ -48,9 +48,9 @@ def shared_change(self_ratios, groups, days):
     )
     shared = np.ones(len(ratios))
 
-    usable = table["group"].notna().to_numpy() & ~np.isnan(ratios)
-    for rows in table[usable].groupby(["group", "day"]).indices.values():
-        members = np.flatnonzero(usable)[rows]
+    usable = np.flatnonzero(table["group"].notna().to_numpy() & ~np.isnan(ratios))
+    for rows in table.iloc[usable].groupby(["group", "day"]).indices.values():
+        members = usable[rows]
         if len(members) <= MIN_OTHER_PEERS:
             continue
         shared[members] = np.maximum(_median_of_others(ratios[members]), 1.0)
