@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -452,9 +453,12 @@ def test_derived_peer_groups_leave_out_scored_day(tmp_path):
 def test_ratio_line_shows_shared_change():
     shared = _score_parts_text(1.5, 5.6, 1.15)
     alone = _score_parts_text(1.5, 5.6, 1.0)
+    new_user = _score_parts_text(3.2, np.nan, 1.4)
 
     assert shared.endswith(
-        "5.6x beyond this user's own training days, 4.9x after dividing by the 1.15x "
-        "that the user's peers went beyond theirs today"
+        "5.6x beyond this user's own training days; the score is divided by 1.15, "
+        "the change the user's peers show today"
     )
+    assert new_user.startswith("3.2x a typical day's distance from the organisation;")
+    assert new_user.endswith("divided by 1.40, the change the user's peers show today")
     assert alone.endswith("5.6x beyond this user's own training days")

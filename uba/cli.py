@@ -649,23 +649,24 @@ def _print_table(ranking):
 
 
 def _score_parts_text(organisation, own, shared):
-    """Return how the score splits into its organisation and self parts, or ""."""
+    """Return how the score splits into its parts and the peers' change, or ""."""
     if np.isnan(organisation):
         return ""
     if np.isnan(own):
-        return (
+        text = (
             f"{organisation:.1f}x a typical day's distance from the organisation; "
             f"the model holds fewer than 5 training days of this user, so the score "
             f"compares with the organisation only"
         )
-    text = (
-        f"{organisation:.1f}x a typical day's distance from the organisation, "
-        f"{own:.1f}x beyond this user's own training days"
-    )
+    else:
+        text = (
+            f"{organisation:.1f}x a typical day's distance from the organisation, "
+            f"{own:.1f}x beyond this user's own training days"
+        )
     if shared > 1.0:
         text += (
-            f", {own / shared:.1f}x after dividing by the {shared:.2f}x that the "
-            f"user's peers went beyond theirs today"
+            f"; the score is divided by {shared:.2f}, the change the user's peers "
+            f"show today"
         )
     return text
 

@@ -131,13 +131,46 @@ def test_discount_flag_must_be_bool(moved_organisation, value):
         model.score(profiles, discount_shared_change=value)
 
 
-def test_no_shared_change_without_self_weight(moved_organisation):
+def test_peer_medians_combine_like_ratios(moved_organisation):
+    profiles, model = moved_organisation
+    last = profiles[profiles["date"] == profiles["date"].max()].reset_index(drop=True)
+    organisation = np.linspace(0.5, 6.0, len(last))
+    own = np.linspace(0.2, 9.0, len(last))[::-1].copy()
+    own[3] = np.nan
+
+    shared = model.shared_change(
+        model.feature_matrix(last), last["user"], last, parts=(organisation, own)
+    )
+
+    groups, days = last["peer_group"], last["date"]
+    peers_organisation = shared_change(organisation, groups, days)
+    peers_own = shared_change(own, groups, days)
+    expected = np.sqrt(peers_organisation * peers_own)
+    expected[3] = peers_organisation[3]
+    np.testing.assert_allclose(shared, expected)
+    assert (peers_organisation[~np.isnan(own)] > 1.0).any()
+
+
+def test_zero_self_weight_uses_organisation_median(moved_organisation):
     profiles, _ = moved_organisation
     training = profiles[profiles["date"] < profiles["date"].max()]
     model = train_model(
         training, detector=SelfBaselineDetector(self_weight=0.0), feature_names=FEATURES
     )
+    last = profiles[profiles["date"] == profiles["date"].max()]
+    X, users = model.feature_matrix(last), last["user"].to_numpy()
+    organisation, _ = model.detector.score_parts(X, users=users)
 
-    ranking = rank_users(profiles, model)
+    ranking = rank_users(profiles, model).set_index("user").loc[users]
+
+    expected = shared_change(organisation, last["peer_group"], last["date"])
+    np.testing.assert_allclose(ranking["shared_change"], expected, atol=5e-4)
+    assert ranking["shared_change"].max() > 2.0
+
+
+def test_no_shared_change_without_peer_groups(moved_organisation):
+    profiles, model = moved_organisation
+
+    ranking = rank_users(profiles.drop(columns="peer_group"), model)
 
     assert (ranking["shared_change"] == 1.0).all()

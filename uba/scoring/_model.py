@@ -129,9 +129,8 @@ class ProfileModel:
         profiles : pandas.DataFrame
             User-day features from :func:`uba.build_features`.
         discount_shared_change : bool, default=True
-            Divide each score by the :meth:`shared_change` of its row raised to the
-            detector's ``self_weight``, which divides the self ratio by it. Needs
-            every user-day of the peer groups on the scored days, as
+            Divide each score by the :meth:`shared_change` of its row. Needs every
+            user-day of the peer groups on the scored days, as
             :func:`uba.build_features` gives; False returns the detector's scores,
             which do not depend on the other rows.
 
@@ -151,9 +150,7 @@ class ProfileModel:
         X = self.feature_matrix(profiles)
         scores = self.score_matrix(X, users=users)
         if discount_shared_change:
-            scores = scores / self.shared_change_divisor(
-                self.shared_change(X, users, profiles)
-            )
+            scores = scores / self.shared_change(X, users, profiles)
         return scores
 
     def score_matrix(self, X, users=None):
@@ -164,31 +161,31 @@ class ProfileModel:
         """
         return anomaly_scores(self.detector, X, users)
 
-    def shared_change(self, X, users, profiles, *, self_ratios=None):
+    def shared_change(self, X, users, profiles, *, parts=None):
         """Return the change each row's peer group shows on the same day, at least 1.
 
-        It is the median self ratio of the other members of the row's ``peer_group``
-        active on the row's ``date`` (see :mod:`uba.scoring._shared_change`). It is 1
-        for every row when the detector has no self ratio or gives it no weight,
-        or ``profiles`` has no ``peer_group`` column. ``self_ratios``, when given,
-        are the rows' self ratios from the detector's ``score_parts``, so that they
-        are not computed again.
+        The other members of the row's ``peer_group`` active on the row's ``date``
+        give two medians, each at least 1: of their organisation ratios, and of their
+        self ratios (see :mod:`uba.scoring._shared_change`). They are combined as the
+        detector combines a day's two ratios, so the shared change is the score
+        that the peers' typical change would get; a row without a self ratio gets
+        the organisation median alone. It is 1 for every row when the detector has
+        no ``score_parts`` or ``profiles`` has no ``peer_group`` column. ``parts``,
+        when given, are the rows' organisation and self ratios from the detector's
+        ``score_parts``, so that they are not computed again.
         """
-        weight = getattr(self.detector, "self_weight", 0.0)
-        if (
-            not hasattr(self.detector, "score_parts")
-            or weight == 0.0
-            or "peer_group" not in profiles
-        ):
+        if not hasattr(self.detector, "score_parts") or "peer_group" not in profiles:
             return np.ones(len(X))
-        if self_ratios is None:
-            _, self_ratios = self.detector.score_parts(X, users=users)
-        return shared_change(self_ratios, profiles["peer_group"], profiles["date"])
+        if parts is None:
+            parts = self.detector.score_parts(X, users=users)
+        organisation, own = parts
 
-    def shared_change_divisor(self, shared):
-        """Return what divides a score to divide its self ratio by ``shared``."""
-        weight = getattr(self.detector, "self_weight", 0.0)
-        return np.asarray(shared, dtype=np.float64) ** weight
+        groups, days = profiles["peer_group"], profiles["date"]
+        peers_organisation = shared_change(organisation, groups, days)
+        peers_own = shared_change(own, groups, days)
+        weight = float(self.detector.self_weight)
+        combined = peers_organisation ** (1.0 - weight) * peers_own**weight
+        return np.where(np.isnan(own), peers_organisation, combined)
 
 
 def model_inputs(profiles, feature_names):

@@ -60,9 +60,9 @@ def rank_users(
         :class:`~uba.detectors.SelfBaselineDetector`, the two parts of the score: how
         unusual the day is for the whole organisation and how far it goes beyond the
         user's own training days, missing when the model has too few of them; both
-        missing for other detectors), ``shared_change`` (the median self ratio of the
-        other members of the user's peer group on the day, at least 1; the score
-        divides the self ratio by it, see Notes), ``summary`` (one plain sentence:
+        missing for other detectors), ``shared_change`` (what the other members of the
+        user's peer group changed on the day, at least 1; the score is divided by
+        it, see Notes), ``summary`` (one plain sentence:
         what the user
         read, when, how that compares with their usual day, and new spaces,
         exports, downloads, searches, scripts or addresses), ``reasons`` (the top
@@ -82,11 +82,12 @@ def rank_users(
 
     Notes
     -----
-    The score is the model's score divided by ``shared_change`` raised to the
-    detector's ``self_weight``, which for the default detector divides the self ratio
-    by what the user's peers changed on the same day. A department that moves into a
-    new space, or a team that reads more before a deadline, then does not fill the
-    top of the ranking. The shared change is computed from the users of ``profiles``
+    The score is the model's score divided by ``shared_change``: the median
+    organisation ratio and the median self ratio of the other members of the user's
+    peer group on the same day, each at least 1, combined as the detector combines
+    the user's own two ratios (see :meth:`ProfileModel.shared_change`). A department
+    that moves into a new space, or a team that reads more before a deadline, then
+    does not fill the top of the ranking. The shared change is computed from the users of ``profiles``
     on ``date``: rank the features of all users of the day, as
     :func:`uba.build_features` gives them, not a subset.
 
@@ -108,9 +109,8 @@ def rank_users(
     users = today["user"].astype("str").to_numpy()
     detector_scores = model.score_matrix(X, users=users)
     organisation, own = _score_parts(model, X, users)
-    shared = model.shared_change(X, users, today, self_ratios=own)
-    divisor = model.shared_change_divisor(shared)
-    scores = detector_scores / divisor
+    shared = model.shared_change(X, users, today, parts=(organisation, own))
+    scores = detector_scores / shared
 
     # Reasons cost two detector calls per feature and user, so with ``top`` only the
     # users who will be listed get them.
@@ -119,7 +119,6 @@ def rank_users(
         today = today.iloc[listed].reset_index(drop=True)
         X, users, scores = X[listed], users[listed], scores[listed]
         detector_scores, shared = detector_scores[listed], shared[listed]
-        divisor = divisor[listed]
         organisation, own = organisation[listed], own[listed]
 
     history = _history(profiles, day, history_days)
@@ -127,7 +126,7 @@ def rank_users(
     effects = _reason_effects(
         model, X, usual.to_numpy(dtype="float64"), detector_scores, users
     )
-    effects /= divisor[:, np.newaxis]
+    effects /= shared[:, np.newaxis]
 
     ranking = pd.DataFrame(
         {

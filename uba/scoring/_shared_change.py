@@ -1,15 +1,16 @@
 """The change that a user's peer group shows on the same day, to discount from scores.
 
 When a department moves into a new space, or a deadline makes a whole team read
-more, every member's day goes beyond their own habit at once. Such a change is no
-sign that one account mines the wiki. The shared change of a user-day is the median
-self ratio of the other members of the user's peer group on the same day: about 1 on
-an ordinary day, and clearly above 1 when the group changed together. The ranking
-divides the self ratio by it, so a user ranks high only for what goes beyond what
-the peers did that day.
+more, every member's day goes beyond their own habit at once, and away from the rest
+of the organisation. Such a change is no sign that one account mines the wiki. For a
+ratio such as the organisation ratio or the self ratio of a detector, the shared
+change of a user-day is the median ratio of the other members of the user's peer
+group on the same day: about 1 on an ordinary day, and clearly above 1 when the
+group changed together. The ranking divides the score by it, so a user ranks high
+only for what goes beyond what the peers did that day.
 
 The user's own ratio is left out of the median, so an account cannot cancel its
-own change. A group needs at least :data:`MIN_OTHER_PEERS` other members with a self
+own change. A group needs at least :data:`MIN_OTHER_PEERS` other members with a
 ratio on the day; smaller groups, and users without a group, get 1.
 
 NOTE: when half or more of a group's active members mine the wiki on the same day,
@@ -19,17 +20,18 @@ the median rises with them and their change is discounted too.
 import numpy as np
 import pandas as pd
 
-# Other members of the peer group with a self ratio that a shared change needs.
+# Other members of the peer group with a ratio that a shared change needs.
 MIN_OTHER_PEERS = 8
 
 
-def shared_change(self_ratios, groups, days):
-    """Return, for each row, the median self ratio of the other rows of its group-day.
+def shared_change(ratios, groups, days):
+    """Return, for each row, the median ratio of the other rows of its group-day.
 
     Parameters
     ----------
-    self_ratios : array-like of shape (n_rows,)
-        Self ratio of each user-day, NaN for a user without one.
+    ratios : array-like of shape (n_rows,)
+        A ratio of each user-day, about 1 on a typical day; NaN for a user-day
+        without one.
     groups : array-like of shape (n_rows,)
         Peer group of each user-day; missing values mean no group.
     days : array-like of shape (n_rows,)
@@ -38,11 +40,11 @@ def shared_change(self_ratios, groups, days):
     Returns
     -------
     shared : ndarray of shape (n_rows,)
-        The median self ratio of the other rows with the same group and day that
-        have a self ratio, at least 1; 1 where fewer than :data:`MIN_OTHER_PEERS`
+        The median ratio of the other rows with the same group and day that have
+        a ratio, at least 1; 1 where fewer than :data:`MIN_OTHER_PEERS`
         such rows exist or the row has no group.
     """
-    ratios = np.asarray(self_ratios, dtype=np.float64)
+    ratios = np.asarray(ratios, dtype=np.float64)
     table = pd.DataFrame(
         {"group": np.asarray(groups, dtype=object), "day": np.asarray(days)}
     )
