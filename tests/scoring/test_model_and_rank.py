@@ -448,3 +448,14 @@ def test_numeric_date_rejected(trained, date):
 
     with pytest.raises(ValueError, match="use the form YYYY-MM-DD"):
         rank_users(profiles, model, date=date)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/New_York"])
+def test_zoned_date_ranks_its_calendar_day(trained, zone):
+    profiles, model = trained
+    day = profiles["date"].max()
+    zoned = pd.Timestamp(day.date().isoformat() + " 23:30", tz=zone)
+
+    ranking = rank_users(profiles, model, date=zoned)
+
+    assert (ranking["date"] == day.date().isoformat()).all()

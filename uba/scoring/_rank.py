@@ -37,7 +37,8 @@ def rank_users(
     model : ProfileModel
         A trained model from :func:`uba.train_model` or :func:`uba.load_model`.
     date : str, date or None, default=None
-        The local day to rank. None means the last day in ``profiles``.
+        The server-local day to rank; a timestamp with a time zone names the
+        calendar day it shows in that zone. None means the last day in ``profiles``.
     top : int or None, default=None
         Keep only the ``top`` best-ranked users. None keeps every active user.
     history_days : int, default=28
@@ -201,9 +202,15 @@ def _resolve_day(profiles, date):
         )
 
     try:
-        day = pd.Timestamp(date).normalize()
+        day = pd.Timestamp(date)
     except (TypeError, ValueError) as error:
         raise ValueError(f"Invalid date {date!r}; use the form YYYY-MM-DD.") from error
+
+    # Profile dates are the server's local days without a zone, so a date with a
+    # zone names the calendar day it shows.
+    if day.tz is not None:
+        day = day.tz_localize(None)
+    day = day.normalize()
 
     known = profiles["date"]
     if not (known == day).any():
