@@ -251,6 +251,24 @@ def test_invalid_parameter_named(parameters, message):
         SelfBaselineDetector(**parameters).fit(X, users=users)
 
 
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"habit_weight": 5}, "'habit_weight'.*in \\[0, 1\\]"),
+        ({"self_weight": -1.0}, "'self_weight'.*in \\[0, 1\\]"),
+        ({"n_neighbors": 0}, "'n_neighbors'.*>= 1"),
+    ],
+)
+def test_invalid_parameter_set_after_fit(fitted, parameters, message):
+    detector, X, users = fitted
+    detector.set_params(**parameters)
+
+    with pytest.raises(InvalidParameterError, match=message):
+        detector.score_samples(X, users=users)
+    with pytest.raises(InvalidParameterError, match=message):
+        detector.score_parts(X, users=users)
+
+
 def test_fit_clones_wrapped_detector(seed):
     X, users = organisation(np.random.default_rng(seed))
     inner = KNNDetector(n_neighbors=4)

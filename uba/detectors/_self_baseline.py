@@ -232,6 +232,9 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
             Values <= 0.
         """
         check_is_fitted(self)
+        # The weights and n_neighbors are read at scoring time, so a set_params
+        # after fit must meet the same checks as fit.
+        self._validate_parameters()
         X = validate_data(self, X, dtype=np.float64, order="C", reset=False)
         users = _check_users(users, X.shape[0])
 
@@ -310,6 +313,7 @@ class SelfBaselineDetector(OutlierScoreMixin, OutlierMixin, BaseEstimator):
             much those days vary; NaN for a user without enough training days.
         """
         check_is_fitted(self)
+        self._validate_parameters()
         X = validate_data(self, X, dtype=np.float64, order="C", reset=False)
         users = _check_users(users, X.shape[0])
         if users is None:
