@@ -84,3 +84,15 @@ def test_sentence_names_credential_searches():
         "7 searches named 5 kinds of credential such as passwords, keys or tokens "
         "(usually 0)" in sentence
     )
+
+
+def test_usual_halves_keep_one_decimal():
+    today = pd.Series({"page_views": 9.0, "distinct_spaces": 2.0, "searches": 1.0})
+    usual = pd.Series({"page_views": 2.5, "distinct_spaces": 0.5, "searches": 0.5})
+
+    sentence = describe_day(today, usual)
+
+    assert sentence == (
+        "read 9 pages in 2 spaces; usually 2.5 pages in 0.5 spaces; ran 1 search "
+        "(usually 0.5)"
+    )

@@ -31,6 +31,19 @@ def _count(value, singular, plural=None):
     return f"{number} {word}"
 
 
+def _usual_count(value, singular, plural=None):
+    """Return a usual value with its noun, with one decimal unless it is whole."""
+    number = float(value)
+    if number == round(number):
+        return _count(number, singular, plural)
+    return f"{number:.1f} {plural or singular + 's'}"
+
+
+def _usual_number(value):
+    """Return a usual value as the reasons give it: whole, or with one decimal."""
+    return f"{value:.0f}" if value == round(value) else f"{value:.1f}"
+
+
 def _reading(today):
     pages = _count(today.get("page_views", 0), "page")
     text = f"read {pages}"
@@ -46,9 +59,9 @@ def _reading(today):
 def _usual_reading(usual):
     if usual is None or "page_views" not in usual:
         return ""
-    pages = _count(usual["page_views"], "page")
-    if "distinct_spaces" in usual and round(float(usual["distinct_spaces"])) > 0:
-        return f"usually {pages} in {_count(usual['distinct_spaces'], 'space')}"
+    pages = _usual_count(usual["page_views"], "page")
+    if "distinct_spaces" in usual and float(usual["distinct_spaces"]) > 0:
+        return f"usually {pages} in {_usual_count(usual['distinct_spaces'], 'space')}"
     return f"usually {pages}"
 
 
@@ -70,7 +83,10 @@ def _extras(today, usual):
         habit = float(usual.get(column, 0) or 0) if usual is not None else 0.0
         if value > 0 and value > habit:
             plural = "searches" if noun == "search" else None
-            yield f"{verb} {_count(value, noun, plural)} (usually {habit:.0f})"
+            yield (
+                f"{verb} {_count(value, noun, plural)} "
+                f"(usually {_usual_number(habit)})"
+            )
 
     credential_searches = round(float(today.get("credential_searches", 0) or 0))
     if credential_searches > 0:
@@ -81,7 +97,7 @@ def _extras(today, usual):
         yield (
             f"{_count(credential_searches, 'search', 'searches')} named "
             f"{_count(kinds, 'kind', 'kinds')} of credential such as passwords, keys "
-            f"or tokens (usually {habit:.0f})"
+            f"or tokens (usually {_usual_number(habit)})"
         )
 
     if float(today.get("non_browser_share", 0) or 0) >= 0.5:
