@@ -26,21 +26,21 @@ def test_model_part_rises_to_one_at_maximum():
 def test_rule_strengths_hand_computed():
     features = pd.DataFrame(
         {
-            "privileged_content_views": [25.0, 0.0],
-            "non_browser_share": [0.5, 1.0],
-            "page_views_z": [4.0, -3.0],
-            "exports_z": [2.0, 30.0],
-            "space_exports": [1.0, 0.0],
-            "credential_kinds": [2.0, 9.0],
+            "privileged_content_views": [25.0, 0.0, 0.0, 0.0],
+            "non_browser_share": [0.5, 1.0, 0.0, 0.0],
+            "page_views_z": [4.0, -3.0, 0.0, 0.0],
+            "exports_z": [2.0, 30.0, 1.0, 6.0],
+            "space_exports": [1.0, 0.0, 0.0, 0.0],
+            "credential_kinds": [2.0, 9.0, 0.0, 1.0],
         }
     )
 
     strengths = rule_strengths(features)
 
-    assert strengths["privileged_content"].tolist() == [0.5, 0.0]
-    assert strengths["non_browser_bulk"].tolist() == pytest.approx([0.2, 0.0])
-    assert strengths["export_burst"].tolist() == pytest.approx([0.7, 1.0])
-    assert strengths["credential_search"].tolist() == pytest.approx([1 / 3, 1.0])
+    assert strengths["privileged_content"].tolist() == [0.5, 0.0, 0.0, 0.0]
+    assert strengths["non_browser_bulk"].tolist() == pytest.approx([0.2, 0, 0, 0])
+    assert strengths["export_burst"].tolist() == pytest.approx([0.5, 1.0, 0.0, 0.5])
+    assert strengths["credential_search"].tolist() == pytest.approx([1 / 3, 1, 0, 0])
 
 
 def test_missing_columns_give_no_rule():

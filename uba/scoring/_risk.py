@@ -6,7 +6,8 @@ stays 1 beyond it. Each rule gives a strength from 0 to 1:
 
 - privileged content reading: ``privileged_content_views / 50``;
 - non-browser bulk reading beyond habit: ``non_browser_share * page_views_z / 10``;
-- export burst: ``exports_z / 10`` plus ``0.5`` per space export;
+- export burst: ``(exports_z - 2) / 8`` plus ``0.5`` per space export, so one or two
+  page exports beyond habit give nothing;
 - credential search: ``(credential_kinds - 1) / 3``, so searches for one kind of
   credential, such as a password reset page, give nothing;
 
@@ -26,6 +27,9 @@ RULE_WEIGHT = 0.6
 # Values at which each rule reaches full strength.
 PRIVILEGED_VIEWS_FULL = 50.0
 PAGE_VIEWS_Z_FULL = 10.0
+# A single export by a user who never exports has a z-score of about 1, which is no
+# burst, so the rule starts above 2.
+EXPORTS_Z_START = 2.0
 EXPORTS_Z_FULL = 10.0
 SPACE_EXPORT_STRENGTH = 0.5
 CREDENTIAL_KINDS_FULL = 4.0
@@ -67,7 +71,9 @@ def rule_strengths(features):
     non_browser = (
         column("non_browser_share") * positive("page_views_z") / PAGE_VIEWS_Z_FULL
     )
-    exports = positive("exports_z") / EXPORTS_Z_FULL
+    exports = np.maximum(column("exports_z") - EXPORTS_Z_START, 0.0) / (
+        EXPORTS_Z_FULL - EXPORTS_Z_START
+    )
     exports = exports + SPACE_EXPORT_STRENGTH * column("space_exports")
 
     credential = (column("credential_kinds") - 1.0) / (CREDENTIAL_KINDS_FULL - 1.0)
