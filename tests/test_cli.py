@@ -327,6 +327,7 @@ def test_train_never_overwrites_log_named_as_model(capsys, tmp_path):
         ["score", "x.log", "--model", "m.joblib", "--window-days", "3"],
         ["train", "x.log", "--model", "m.joblib", "--end", "2026-02-30"],
         ["simulate", "out", "--users", "5"],
+        ["simulate", "out", "--days", "1"],
         ["frobnicate"],
     ],
 )
@@ -335,6 +336,15 @@ def test_bad_arguments_exit_2(capsys, arguments):
 
     assert status == 2
     assert "usage: uba" in err
+
+
+def test_one_simulated_day_names_attacks(capsys, tmp_path):
+    status, _, err = run_cli(capsys, "simulate", tmp_path, "--days", "1")
+
+    assert status == 2
+    assert "--days: must be at least 2" in err
+    assert "scenarios=[]" not in err
+    assert not list(tmp_path.iterdir())
 
 
 def test_window_days_saved_and_reused(capsys, organisation, tmp_path, caplog):

@@ -197,7 +197,10 @@ def _build_parser():
         help="number of users, at least 10 (default: 100)",
     )
     simulate.add_argument(
-        "--days", type=_positive_int, default=19, help="number of days (default: 19)"
+        "--days",
+        type=_simulated_days,
+        default=19,
+        help="number of days, at least 2 (default: 19)",
     )
     simulate.add_argument(
         "--start",
@@ -323,6 +326,16 @@ def _organisation_size(text):
         raise argparse.ArgumentTypeError(
             f"must be at least {MIN_USERS}, enough for the departments, "
             f"administrators and scenarios of the simulation; got {value}"
+        )
+    return value
+
+
+def _simulated_days(text):
+    value = _positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(
+            f"must be at least 2, because the two labelled attacks take the last two "
+            f"days; got {value}"
         )
     return value
 
