@@ -12,6 +12,7 @@ import pytest
 import uba
 from uba.cli import _derived_peer_groups, _score_parts_text, main
 from uba.simulate import simulate_organisation
+from uba.scoring import load_model
 
 REPO = Path(__file__).parents[1]
 BUNDLED_DATA = REPO / "data"
@@ -295,12 +296,14 @@ def test_logs_without_space_keys_score(capsys, tmp_path):
     model = tmp_path / "model.joblib"
 
     trained, _, _ = run_cli(capsys, "train", log, "--model", model)
-    scored, out, _ = run_cli(capsys, "score", log, "--model", model)
+    scored, out, err = run_cli(capsys, "score", log, "--model", model)
 
     assert trained == 0
     assert scored == 0
     assert "usually 1 page" in out
     assert "0 spaces" not in out
+    assert "stores no peer groups" not in err
+    assert load_model(model).metadata["peer_groups"] == {}
 
 
 def test_train_never_overwrites_log_named_as_model(capsys, tmp_path):

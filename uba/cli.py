@@ -365,7 +365,7 @@ def _read_profiles(arguments):
     )
     if arguments.peer_groups is not None:
         peer_groups = read_peer_groups(arguments.peer_groups)
-    elif arguments.trained_peer_groups:
+    elif arguments.trained_peer_groups is not None:
         peer_groups = arguments.trained_peer_groups
         logger.info(
             "Using the %d peer groups of %d users that the model was trained with",

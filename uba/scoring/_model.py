@@ -80,7 +80,8 @@ class ProfileModel:
         Training period, number of user-days and users, versions, the median of
         each feature over the training user-days (``usual_values``), the context
         window (``window_days``) and the peer group of each training user
-        (``peer_groups``, None when the features had none).
+        (``peer_groups``: None when the features carry no groups, and an empty
+        dict when forming them gave none, as for logs that name no space).
 
     Attributes
     ----------
@@ -165,14 +166,16 @@ class ProfileModel:
         """Return the change each row's peer group shows on the same day, at least 1.
 
         The other members of the row's ``peer_group`` active on the row's ``date``
-        give two medians, each at least 1: of their organisation ratios, and of their
-        self ratios (see :mod:`uba.scoring._shared_change`). They are combined as the
-        detector combines a day's two ratios, so the shared change is the score
-        that the peers' typical change would get; a row without a self ratio gets
-        the organisation median alone. It is 1 for every row when the detector has
-        no ``score_parts`` or ``profiles`` has no ``peer_group`` column. ``parts``,
-        when given, are the rows' organisation and self ratios from the detector's
-        ``score_parts``, so that they are not computed again.
+        give two medians, each at least 1: of their organisation ratios and of
+        their self ratios (see :mod:`uba.scoring._shared_change`). They are combined
+        as the detector combines a day's two ratios, so the shared change is the
+        score that the peers' typical change would get. A row without a self ratio
+        gets the organisation median alone.
+
+        Every row gets 1 when the detector has no ``score_parts`` or ``profiles``
+        has no ``peer_group`` column. ``parts``, when given, are the rows'
+        organisation and self ratios from the detector's ``score_parts``, so that
+        they are not computed again.
         """
         if not hasattr(self.detector, "score_parts") or "peer_group" not in profiles:
             return np.ones(len(X))
@@ -295,9 +298,13 @@ def _warn_without_own_days(detector):
 
 
 def _training_peer_groups(profiles, training):
-    """Return the peer group of each training user, or None without groups."""
+    """Return the peer group of each training user, or None when none were formed.
+
+    An empty dict means the groups were formed and none resulted, for example from
+    logs in which no request names a space.
+    """
     groups = profiles.attrs.get("peer_groups")
-    if not groups:
+    if groups is None:
         return None
     users = set(training["user"].astype("str"))
     return {user: group for user, group in groups.items() if user in users}
