@@ -11,8 +11,8 @@ import pytest
 
 import uba
 from uba.cli import _derived_peer_groups, _score_parts_text, main
-from uba.simulate import simulate_organisation
 from uba.scoring import load_model
+from uba.simulate import simulate_organisation
 
 REPO = Path(__file__).parents[1]
 BUNDLED_DATA = REPO / "data"

@@ -8,8 +8,7 @@ import pytest
 
 from uba._schema import ACTIONS, EVENT_COLUMNS
 from uba.exceptions import LogFormatError, TimezoneWarning
-from uba.io import ReadReport, read_events
-from uba.io import _tomcat
+from uba.io import ReadReport, _tomcat, read_events
 
 SAMPLES = Path(__file__).parents[2].parent / "shared" / "confluence-logs" / "samples"
 
