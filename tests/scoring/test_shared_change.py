@@ -9,6 +9,7 @@ from uba.detectors import SelfBaselineDetector
 from uba.exceptions import InvalidParameterError
 from uba.scoring import rank_users, train_model
 from uba.scoring._shared_change import (
+    MAX_SHARED_CHANGE,
     MIN_OTHER_PEERS,
     _median_of_others,
     shared_change,
@@ -97,15 +98,26 @@ def moved_organisation():
     return profiles, model
 
 
-def test_group_change_ranks_below_lone_change(moved_organisation):
+def test_group_change_discounted_lone_change_not(moved_organisation):
     profiles, model = moved_organisation
 
     ranking = rank_users(profiles, model).set_index("user")
 
     group_a = ranking.index.str[-2:].astype(int) < 20
-    assert ranking.loc["user30", "rank"] == 1
-    assert ranking.loc["user30", "shared_change"] < 2.0
-    assert ranking.loc[group_a, "shared_change"].min() > 10.0
+    assert (ranking.loc[group_a, "shared_change"] == MAX_SHARED_CHANGE).all()
+    assert ranking.loc["user30", "shared_change"] < 1.5
+    assert ranking.loc["user30", "score"] > ranking.loc[group_a, "score"].median()
+
+
+def test_group_surge_leaves_far_larger_member_first(moved_organisation):
+    profiles, model = moved_organisation
+    last = profiles["date"] == profiles["date"].max()
+    profiles.loc[last & (profiles["user"] == "user05"), list(FEATURES)] *= 20.0
+
+    ranking = rank_users(profiles, model).set_index("user")
+
+    assert ranking.loc["user05", "rank"] <= 2
+    assert ranking.loc["user05", "shared_change"] == MAX_SHARED_CHANGE
 
 
 def test_score_without_discount_is_detector_score(moved_organisation):
@@ -120,7 +132,8 @@ def test_score_without_discount_is_detector_score(moved_organisation):
     np.testing.assert_allclose(raw, detector)
     group_a = last["peer_group"].to_numpy() == "a"
     discount = raw / discounted
-    assert discount[group_a].min() > 2 * discount[~group_a].max()
+    np.testing.assert_allclose(discount[group_a], MAX_SHARED_CHANGE)
+    assert discount[~group_a].max() < 1.5
 
 
 @pytest.mark.parametrize("value", ["no", None, 0])
@@ -147,7 +160,7 @@ def test_peer_medians_combine_like_ratios(moved_organisation):
     peers_own = shared_change(own, groups, days)
     expected = np.sqrt(peers_organisation * peers_own)
     expected[3] = peers_organisation[3]
-    np.testing.assert_allclose(shared, expected)
+    np.testing.assert_allclose(shared, np.minimum(expected, MAX_SHARED_CHANGE))
     assert (peers_organisation[~np.isnan(own)] > 1.0).any()
 
 
@@ -164,8 +177,9 @@ def test_zero_self_weight_uses_organisation_median(moved_organisation):
     ranking = rank_users(profiles, model).set_index("user").loc[users]
 
     expected = shared_change(organisation, last["peer_group"], last["date"])
+    expected = np.minimum(expected, MAX_SHARED_CHANGE)
     np.testing.assert_allclose(ranking["shared_change"], expected, atol=5e-4)
-    assert ranking["shared_change"].max() > 2.0
+    assert ranking["shared_change"].max() > 1.5
 
 
 def test_no_shared_change_without_peer_groups(moved_organisation):

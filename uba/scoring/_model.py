@@ -15,7 +15,7 @@ from uba.detectors._base import anomaly_scores, takes_users
 from uba.exceptions import InvalidParameterError, ModelMismatchError, UBAWarning
 from uba.features import CONTEXT_FEATURE_NAMES, FEATURE_NAMES
 from uba.scoring._risk import score_quantiles
-from uba.scoring._shared_change import shared_change
+from uba.scoring._shared_change import MAX_SHARED_CHANGE, shared_change
 
 # Every feature this version of uba can build, and so can score.
 KNOWN_FEATURES = frozenset(FEATURE_NAMES) | frozenset(CONTEXT_FEATURE_NAMES)
@@ -170,7 +170,9 @@ class ProfileModel:
         their self ratios (see :mod:`uba.scoring._shared_change`). They are combined
         as the detector combines a day's two ratios, so the shared change is the
         score that the peers' typical change would get. A row without a self ratio
-        gets the organisation median alone.
+        gets the organisation median alone. The result is at most
+        :data:`~uba.scoring._shared_change.MAX_SHARED_CHANGE` (2), so a surge of the
+        whole group cannot hide a member who reads far more than the group.
 
         Every row gets 1 when the detector has no ``score_parts`` or ``profiles``
         has no ``peer_group`` column. ``parts``, when given, are the rows'
@@ -188,7 +190,8 @@ class ProfileModel:
         peers_own = shared_change(own, groups, days)
         weight = float(self.detector.self_weight)
         combined = peers_organisation ** (1.0 - weight) * peers_own**weight
-        return np.where(np.isnan(own), peers_organisation, combined)
+        combined = np.where(np.isnan(own), peers_organisation, combined)
+        return np.minimum(combined, MAX_SHARED_CHANGE)
 
 
 def model_inputs(profiles, feature_names):

@@ -2,19 +2,25 @@
 
 When a department moves into a new space, or a deadline makes a whole team read
 more, every member's day goes beyond their own habit at once, and away from the rest
-of the organisation. Such a change is no sign that one account mines the wiki. For a
-ratio such as the organisation ratio or the self ratio of a detector, the shared
-change of a user-day is the median ratio of the other members of the user's peer
-group on the same day: about 1 on an ordinary day, and clearly above 1 when the
-group changed together. The ranking divides the score by it, so a user ranks high
-only for what goes beyond what the peers did that day.
+of the organisation. Such a change is no sign that one account mines the wiki.
+
+Take a ratio such as the organisation ratio or the self ratio of a detector. The
+shared change of a user-day is the median ratio of the other members of the user's
+peer group on the same day. It is about 1 on an ordinary day, and clearly above 1
+when the group changed together. The ranking divides the score by it, so a user
+ranks high only for what goes beyond what the peers did that day.
 
 The user's own ratio is left out of the median, so an account cannot cancel its
 own change. A group needs at least :data:`MIN_OTHER_PEERS` other members with a
 ratio on the day; smaller groups, and users without a group, get 1.
 
+The discount is at most :data:`MAX_SHARED_CHANGE`. Scores grow far more slowly than
+page counts. A benign surge of most of a group, such as ten times the usual reading,
+gives a shared change close to the score of one member who reads a hundred times
+more, so without a limit the group would hide that member.
+
 NOTE: when half or more of a group's active members mine the wiki on the same day,
-the median rises with them and their change is discounted too.
+the medians rise with them and their change is discounted too, up to the limit.
 """
 
 import numpy as np
@@ -22,6 +28,10 @@ import pandas as pd
 
 # Other members of the peer group with a ratio that a shared change needs.
 MIN_OTHER_PEERS = 8
+
+# Largest factor a shared change divides a score by. A department moving into a new
+# space gives about 1.6 in the benchmark's organisations.
+MAX_SHARED_CHANGE = 2.0
 
 
 def shared_change(ratios, groups, days):
