@@ -188,6 +188,7 @@ def test_train_logs_summary(capsys, tmp_path):
         ),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
         (["score", "{empty}", "--model", "{model}"], "the log files are empty"),
+        (["score", "{cut_gzip}", "--model", "{model}"], "end before their first line"),
         (["score", "{garbage_log}", "--model", "{model}"], "no request by a named user"),
         (
             ["score", "{log}", "--model", "{model}", "--output", "{folder_csv}"],
@@ -247,6 +248,8 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     garbage.write_text("hello\nworld\n")
     empty = tmp_path / "conf_access_log.2025-03-05.log"
     empty.write_text("")
+    cut_gzip = tmp_path / "conf_access_log.2025-03-08.log.gz"
+    cut_gzip.write_bytes(gzip.compress(THREE_USERS.encode())[:15])
     folder_csv = tmp_path / "ranking.csv"
     folder_csv.mkdir()
     # A valid line whose user is anonymous: read, but no named user to profile.
@@ -264,6 +267,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         "bad_line": bad_line,
         "garbage": garbage,
         "empty": empty,
+        "cut_gzip": cut_gzip,
         "folder_csv": folder_csv,
         "garbage_log": garbage_log,
         "log_csv": log_csv,

@@ -89,3 +89,24 @@ def test_truncated_gzip_strict_names_cut(write_log):
 
     with pytest.raises(LogFormatError, match="ends before its end-of-stream marker"):
         read_events(path, strict=True)
+
+
+@pytest.mark.parametrize("size", [10, 15, 40])
+def test_gzip_cut_before_first_line_noted(write_log, caplog, size):
+    compressed = gzip.compress(lines(5000).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", compressed[:size])
+
+    with caplog.at_level(logging.WARNING, logger="uba.io"):
+        events, report = read_events(path, return_report=True)
+
+    assert len(events) == 0
+    assert report.notes["gzip_truncated"] == 1
+    assert "gzip file ends early" in caplog.text
+
+
+def test_gzip_cut_before_first_line_strict(write_log):
+    compressed = gzip.compress(lines(5000).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", compressed[:15])
+
+    with pytest.raises(LogFormatError, match="ends before its end-of-stream marker"):
+        read_events(path, strict=True)

@@ -241,21 +241,27 @@ def _explain(layout, reason, text):
     return ""
 
 
-def _record(entry, chunk, result, layout, strict):
-    if strict and chunk.truncated:
+def _check_complete(entry, chunk, strict):
+    """Note a gzip file that ends early, or raise for it in strict mode."""
+    if not chunk.truncated:
+        return
+    if strict:
         raise LogFormatError(
             f"{entry.path}: the gzip file ends before its end-of-stream marker, so its "
             "last lines are missing. Wait until it is complete, or read in the "
             "default non-strict mode to read its complete lines."
         )
+    entry.add_counts("notes", {"gzip_truncated": 1})
+
+
+def _record(entry, chunk, result, layout, strict):
+    _check_complete(entry, chunk, strict)
     entry.lines_read += chunk.n_lines
     entry.events += len(result.rows)
     entry.add_counts("skipped", result.skipped)
     entry.add_counts("notes", result.notes)
     entry.add_counts("notes", {"utf8_replaced": chunk.replaced[result.rows].sum()})
     entry.add_counts("rejected", {r: len(rows) for r, rows in result.rejected.items()})
-    if chunk.truncated:
-        entry.add_counts("notes", {"gzip_truncated": 1})
 
     if strict and result.rejected:
         reason, row = min(
@@ -288,6 +294,10 @@ def _read_file(path, index, options, executor, parts, on_chunk):
     name, layout = _choose_layout(path, options)
     entry = FileReport(str(path), format=name)
     if layout is None:
+        # No line to detect a layout from: the file is empty, or a gzip file ends
+        # before its first complete line.
+        for chunk in _buffer.iter_chunks(path, options.chunk_bytes):
+            _check_complete(entry, chunk, options.strict)
         return entry
     if layout != ACCESS_LOG_FILTER:
         entry.pattern = layout.text
