@@ -403,9 +403,9 @@ def _no_profiles_message(arguments, events):
     cut_files = report.notes.get("gzip_truncated", 0)
     if report.lines_read == 0 and cut_files:
         return (
-            f"{logs}: no complete line; {cut_files} gzip file(s) end before their first "
-            f"line and the others are empty. Wait until the files are complete, or "
-            f"pass the days' access logs"
+            f"{logs}: no complete line; {cut_files} gzip file(s) end before their "
+            f"first line and the others are empty. Wait until the files are complete, "
+            f"or pass the days' access logs"
         )
     if report.lines_read == 0:
         return f"{logs}: the log files are empty; pass the days' access logs"
