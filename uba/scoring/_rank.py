@@ -86,11 +86,11 @@ def rank_users(
     The score is the model's score divided by ``shared_change``: the median
     organisation ratio and the median self ratio of the other members of the user's
     peer group on the same day, each at least 1, combined as the detector combines
-    the user's own two ratios (see :meth:`ProfileModel.shared_change`). A department
-    that moves into a new space, or a team that reads more before a deadline, then
-    does not fill the top of the ranking. The shared change is computed from the users of ``profiles``
-    on ``date``: rank the features of all users of the day, as
-    :func:`uba.build_features` gives them, not a subset.
+    the user's own two ratios, and at most 2 (see :meth:`ProfileModel.shared_change`).
+    A department that moves into a new space, or a team that reads more before a
+    deadline, then does not fill the top of the ranking. The shared change is
+    computed from the users of ``profiles`` on ``date``: rank the features of all
+    users of the day, as :func:`uba.build_features` gives them, not a subset.
 
     A reason is a feature above the user's usual value with the largest effect. The
     effect averages the score drop when only this feature returns to its usual value
