@@ -459,3 +459,36 @@ def test_zoned_date_ranks_its_calendar_day(trained, zone):
     ranking = rank_users(profiles, model, date=zoned)
 
     assert (ranking["date"] == day.date().isoformat()).all()
+
+
+@pytest.mark.parametrize("date", ["", "soon", "2026-02-30", pd.NaT])
+def test_invalid_rank_date_named(trained, date):
+    profiles, model = trained
+
+    with pytest.raises(ValueError, match="Invalid date .*YYYY-MM-DD"):
+        rank_users(profiles, model, date=date)
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"end": 20260315}, "Invalid end 20260315: a number"),
+        ({"start": "garbage"}, "Invalid start 'garbage'"),
+        ({"end": ""}, "Invalid end ''"),
+    ],
+)
+def test_invalid_training_period_named(period, message):
+    profiles = make_profiles(0)
+
+    with pytest.raises(ValueError, match=message):
+        train_model(profiles, **period)
+
+
+def test_zoned_training_end_is_calendar_day():
+    profiles = make_profiles(0)
+    end = profiles["date"].min() + pd.Timedelta(days=5)
+    zoned = pd.Timestamp(end.date().isoformat() + " 23:00", tz="Asia/Tokyo")
+
+    model = train_model(profiles, end=zoned, feature_names=("page_views",))
+
+    assert model.metadata["training_end"] == end.date().isoformat()

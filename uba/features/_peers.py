@@ -17,6 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.spatial.distance import squareform
 from sklearn.metrics import silhouette_score
 
+from uba._dates import parse_day
 from uba.exceptions import InvalidParameterError
 from uba.features._event_codes import check_events, encode_events
 from uba.features._history import ORGANISATION, PEERS
@@ -308,23 +309,8 @@ def local_days(events):
 
 def day_number(day):
     """Return ``day`` as whole days since 1970-01-01."""
-    if isinstance(day, (int, float, np.number)):
-        raise ValueError(
-            f"Invalid peer_groups_before {day!r}; use a date such as 2026-03-20, "
-            f"not a number."
-        )
-    try:
-        timestamp = pd.Timestamp(day)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"Invalid peer_groups_before {day!r}; use a date such as 2026-03-20."
-        ) from error
-    if timestamp is pd.NaT or timestamp.tz is not None:
-        raise ValueError(
-            f"Invalid peer_groups_before {day!r}; use a local date without a time "
-            f"zone, such as 2026-03-20."
-        )
-    return (timestamp.normalize() - pd.Timestamp("1970-01-01")).days
+    timestamp = parse_day(day, "peer_groups_before", allow_zone=False)
+    return (timestamp - pd.Timestamp("1970-01-01")).days
 
 
 def cluster_users(spaces, users):

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
+from uba._dates import parse_day
 from uba._version import __version__
 from uba.detectors import SelfBaselineDetector
 from uba.detectors._base import anomaly_scores, takes_users
@@ -326,9 +327,9 @@ def _select_period(profiles, start, end):
     dates = profiles["date"]
     keep = pd.Series(True, index=profiles.index)
     if start is not None:
-        keep &= dates >= pd.Timestamp(start)
+        keep &= dates >= parse_day(start, "start")
     if end is not None:
-        keep &= dates <= pd.Timestamp(end)
+        keep &= dates <= parse_day(end, "end")
     return profiles.loc[keep]
 
 

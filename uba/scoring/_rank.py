@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from uba._dates import parse_day
 from uba.exceptions import InvalidParameterError
 from uba.features import CONTEXT_FEATURES, FEATURES_BY_NAME
 from uba.scoring._narrative import describe_day
@@ -195,22 +196,7 @@ def _resolve_day(profiles, date):
 
     if date is None:
         return profiles["date"].max()
-    if isinstance(date, (int, float, np.number)):
-        raise ValueError(
-            f"Invalid date {date!r}: a number is read as nanoseconds since 1970; use "
-            f"the form YYYY-MM-DD, for example '2026-03-20'."
-        )
-
-    try:
-        day = pd.Timestamp(date)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"Invalid date {date!r}; use the form YYYY-MM-DD.") from error
-
-    # Profile dates are the server's local days without a zone, so a date with a
-    # zone names the calendar day it shows.
-    if day.tz is not None:
-        day = day.tz_localize(None)
-    day = day.normalize()
+    day = parse_day(date, "date")
 
     known = profiles["date"]
     if not (known == day).any():

@@ -1,0 +1,54 @@
+"""Read a day given to the API as a string, date or timestamp."""
+
+import numpy as np
+import pandas as pd
+
+
+def parse_day(value, name, *, allow_zone=True):
+    """Return ``value`` as a midnight ``pandas.Timestamp`` without a time zone.
+
+    Profile dates are the server's local days without a zone. With ``allow_zone``, a
+    timestamp with a zone names the calendar day it shows in that zone.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime or pandas.Timestamp
+        The day.
+    name : str
+        The parameter's name, used in error messages.
+    allow_zone : bool, default=True
+        Whether a timestamp with a time zone is accepted.
+
+    Returns
+    -------
+    day : pandas.Timestamp
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is a number, empty or not a date, or has a time zone that is
+        not allowed.
+    """
+    if isinstance(value, (bool, np.bool_, int, float, np.number)):
+        raise ValueError(
+            f"Invalid {name} {value!r}: a number is read as nanoseconds since 1970; "
+            f"use the form YYYY-MM-DD, for example '2026-03-20'."
+        )
+
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"Invalid {name} {value!r}; use the form YYYY-MM-DD."
+        ) from error
+    if pd.isna(day):
+        raise ValueError(f"Invalid {name} {value!r}; use the form YYYY-MM-DD.")
+
+    if day.tz is not None and not allow_zone:
+        raise ValueError(
+            f"Invalid {name} {value!r}; use a local date without a time zone, such as "
+            f"2026-03-20."
+        )
+    if day.tz is not None:
+        day = day.tz_localize(None)
+    return day.normalize()
