@@ -492,3 +492,15 @@ def test_zoned_training_end_is_calendar_day():
     model = train_model(profiles, end=zoned, feature_names=("page_views",))
 
     assert model.metadata["training_end"] == end.date().isoformat()
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_non_finite_feature_named(trained, value):
+    profiles, model = trained
+    broken = profiles.copy()
+    broken.loc[3, "page_views"] = value
+
+    with pytest.raises(ValueError, match="Feature 'page_views' is .* for user 'user00'"):
+        model.score(broken)
+    with pytest.raises(ValueError, match="1 such values in all"):
+        train_model(broken)

@@ -196,7 +196,16 @@ class ProfileModel:
 
 
 def model_inputs(profiles, feature_names):
-    """Return the detector's input matrix: the features in order, z-scores clipped at 0."""
+    """Return the detector's input matrix: the features in order, z-scores at least 0.
+
+    Raises
+    ------
+    ModelMismatchError
+        If ``profiles`` lacks a feature.
+    ValueError
+        If a feature is missing (NaN) or infinite in a row; the message names the
+        feature, the user and the date.
+    """
     missing = [name for name in feature_names if name not in profiles.columns]
     if missing:
         raise ModelMismatchError(
@@ -205,11 +214,30 @@ def model_inputs(profiles, feature_names):
         )
 
     X = profiles[list(feature_names)].to_numpy(dtype="float64", copy=True)
+    _check_finite(X, profiles, feature_names)
     deviations = [
         index for index, name in enumerate(feature_names) if name.endswith("_z")
     ]
     X[:, deviations] = np.maximum(X[:, deviations], 0.0)
     return X
+
+
+def _check_finite(X, profiles, feature_names):
+    """Raise ``ValueError`` naming the first feature value that is NaN or infinite."""
+    bad_rows, bad_columns = np.nonzero(~np.isfinite(X))
+    if len(bad_rows) == 0:
+        return
+
+    row, column = bad_rows[0], bad_columns[0]
+    where = ""
+    if "user" in profiles.columns and "date" in profiles.columns:
+        user, date = profiles["user"].iloc[row], profiles["date"].iloc[row]
+        where = f" for user {user!r} on {pd.Timestamp(date).date().isoformat()}"
+    raise ValueError(
+        f"Feature {feature_names[column]!r} is {X[row, column]}{where} "
+        f"({len(bad_rows)} such values in all). Build the features with "
+        f"uba.build_features, or fill or drop those rows."
+    )
 
 
 def train_model(profiles, *, detector=None, start=None, end=None, feature_names=None):
