@@ -345,11 +345,13 @@ def test_bad_arguments_exit_2(capsys, arguments):
     assert "usage: uba" in err
 
 
-def test_one_simulated_day_names_attacks(capsys, tmp_path):
-    status, _, err = run_cli(capsys, "simulate", tmp_path, "--days", "1")
+@pytest.mark.parametrize("days", ["1", "0", "-3"])
+def test_one_simulated_day_names_attacks(capsys, tmp_path, days):
+    status, _, err = run_cli(capsys, "simulate", tmp_path, "--days", days)
 
     assert status == 2
-    assert "--days: must be at least 2" in err
+    assert "--days: must be at least 2, because the two labelled attacks" in err
+    assert f"got {days}" in err
     assert "scenarios=[]" not in err
     assert not list(tmp_path.iterdir())
 
@@ -472,10 +474,13 @@ def test_ratio_line_shows_shared_change():
     alone = _score_parts_text(1.5, 5.6, 1.0)
     new_user = _score_parts_text(3.2, np.nan, 1.4)
 
+    barely = _score_parts_text(1.5, 5.6, 1.004)
+
     assert shared.endswith(
         "5.6x beyond this user's own training days; the score is divided by 1.15, "
-        "the change the user's peers show today"
+        "the change the user's peers show that day"
     )
     assert new_user.startswith("3.2x a typical day's distance from the organisation;")
-    assert new_user.endswith("divided by 1.40, the change the user's peers show today")
+    assert new_user.endswith("by 1.40, the change the user's peers show that day")
+    assert barely == alone
     assert alone.endswith("5.6x beyond this user's own training days")

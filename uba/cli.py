@@ -331,7 +331,10 @@ def _organisation_size(text):
 
 
 def _simulated_days(text):
-    value = _positive_int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
     if value < 2:
         raise argparse.ArgumentTypeError(
             f"must be at least 2, because the two labelled attacks take the last two "
@@ -683,10 +686,11 @@ def _score_parts_text(organisation, own, shared):
             f"{organisation:.1f}x a typical day's distance from the organisation, "
             f"{own:.1f}x beyond this user's own training days"
         )
-    if shared > 1.0:
+    # Below 1.005 the divisor would print as 1.00.
+    if shared >= 1.005:
         text += (
             f"; the score is divided by {shared:.2f}, the change the user's peers "
-            f"show today"
+            f"show that day"
         )
     return text
 
