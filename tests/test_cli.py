@@ -307,6 +307,7 @@ def test_logs_without_space_keys_score(capsys, tmp_path):
     assert "usually 1 page" in out
     assert "0 spaces" not in out
     assert "stores no peer groups" not in err
+    assert "trained without peer groups, because no request named a space" in err
     assert load_model(model).metadata["peer_groups"] == {}
 
 
@@ -391,7 +392,7 @@ def test_score_reuses_trained_peer_groups(capsys, organisation):
     assert status == 0, err
     assert len(groups) >= 30
     n_groups = len(set(groups.values()))
-    assert f"Using the {n_groups} peer groups of {len(groups)} users" in err
+    assert f"trained with: {n_groups} groups of {len(groups)} users" in err
 
 
 def test_model_without_peer_groups_warns(capsys, organisation, tmp_path):

@@ -370,11 +370,7 @@ def _read_profiles(arguments):
         peer_groups = read_peer_groups(arguments.peer_groups)
     elif arguments.trained_peer_groups is not None:
         peer_groups = arguments.trained_peer_groups
-        logger.info(
-            "Using the %d peer groups of %d users that the model was trained with",
-            len(set(peer_groups.values())),
-            len(peer_groups),
-        )
+        _log_trained_peer_groups(peer_groups)
     else:
         peer_groups = _derived_peer_groups(arguments, events)
 
@@ -395,6 +391,21 @@ def _read_profiles(arguments):
         profiles.attrs.get("anonymous_requests", 0),
     )
     return profiles
+
+
+def _log_trained_peer_groups(peer_groups):
+    if not peer_groups:
+        logger.info(
+            "The model was trained without peer groups, because no request named a "
+            "space; every user is compared with the organisation"
+        )
+        return
+    logger.info(
+        "Using the peer groups that the model was trained with: %d groups of %d "
+        "users",
+        len(set(peer_groups.values())),
+        len(peer_groups),
+    )
 
 
 def _no_profiles_message(arguments, events):

@@ -291,15 +291,15 @@ def _check_privileged_users(privileged_users):
 def _log_assignment(assignment):
     if assignment.unassigned_users:
         logger.info(
-            "%d users have no peer group and use the organisation as peers",
+            "Users without a peer group, compared with the organisation instead: %d",
             assignment.unassigned_users,
         )
     if assignment.merged_users:
         logger.info(
-            "%d users are in groups of fewer than %d members and use the "
-            "organisation as peers",
-            assignment.merged_users,
+            "Users in peer groups of fewer than %d members, compared with the "
+            "organisation instead: %d",
             MIN_GROUP_SIZE,
+            assignment.merged_users,
         )
 
 
