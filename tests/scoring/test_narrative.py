@@ -96,3 +96,18 @@ def test_usual_halves_keep_one_decimal():
         "read 9 pages in 2 spaces; usually 2.5 pages in 0.5 spaces; ran 1 search "
         "(usually 0.5)"
     )
+
+
+def test_missing_counts_read_as_zero():
+    today = pd.Series(
+        {
+            "page_views": 3.0,
+            "new_spaces": float("nan"),
+            "exports": float("nan"),
+            "credential_searches": float("nan"),
+            "new_client_ip": None,
+        }
+    )
+    usual = pd.Series({"page_views": 3.0, "exports": float("nan")})
+
+    assert describe_day(today, usual) == "read 3 pages; usually 3 pages"

@@ -25,6 +25,14 @@ def describe_day(today, usual):
     return "; ".join(part for part in parts if part)
 
 
+def _value(row, column):
+    """Return a number of ``row`` as a float; 0 when it is absent or missing."""
+    value = row.get(column, 0)
+    if value is None or pd.isna(value):
+        return 0.0
+    return float(value)
+
+
 def _count(value, singular, plural=None):
     number = round(float(value))
     word = singular if number == 1 else (plural or singular + "s")
@@ -47,7 +55,7 @@ def _usual_number(value):
 def _reading(today):
     pages = _count(today.get("page_views", 0), "page")
     text = f"read {pages}"
-    if float(today.get("distinct_spaces", 0) or 0) > 0:
+    if _value(today, "distinct_spaces") > 0:
         text += f" in {_count(today['distinct_spaces'], 'space')}"
 
     first, last = today.get("first_request"), today.get("last_request")
@@ -67,7 +75,7 @@ def _usual_reading(usual):
 
 def _extras(today, usual):
     """Yield short clauses for the other things an analyst checks first."""
-    new_spaces = round(float(today.get("new_spaces", 0) or 0))
+    new_spaces = round(_value(today, "new_spaces"))
     if new_spaces > 0:
         verb = "is" if new_spaces == 1 else "are"
         yield f"{new_spaces} of the spaces {verb} new to this user"
@@ -79,8 +87,8 @@ def _extras(today, usual):
         ("searches", "ran", "search"),
         ("admin_requests", "made", "administration request"),
     ):
-        value = float(today.get(column, 0) or 0)
-        habit = float(usual.get(column, 0) or 0) if usual is not None else 0.0
+        value = _value(today, column)
+        habit = _value(usual, column) if usual is not None else 0.0
         if value > 0 and value > habit:
             plural = "searches" if noun == "search" else None
             yield (
@@ -88,23 +96,23 @@ def _extras(today, usual):
                 f"(usually {_usual_number(habit)})"
             )
 
-    credential_searches = round(float(today.get("credential_searches", 0) or 0))
+    credential_searches = round(_value(today, "credential_searches"))
     if credential_searches > 0:
-        kinds = round(float(today.get("credential_kinds", 0) or 0))
+        kinds = round(_value(today, "credential_kinds"))
         habit = 0.0
         if usual is not None:
-            habit = float(usual.get("credential_searches", 0) or 0)
+            habit = _value(usual, "credential_searches")
         yield (
             f"{_count(credential_searches, 'search', 'searches')} named "
             f"{_count(kinds, 'kind', 'kinds')} of credential such as passwords, keys "
             f"or tokens (usually {_usual_number(habit)})"
         )
 
-    if float(today.get("non_browser_share", 0) or 0) >= 0.5:
+    if _value(today, "non_browser_share") >= 0.5:
         yield "mostly through a script or command-line client"
-    if float(today.get("new_client_ip", 0) or 0) > 0:
+    if _value(today, "new_client_ip") > 0:
         yield "from a new address"
-    if float(today.get("new_user_agent", 0) or 0) > 0:
+    if _value(today, "new_user_agent") > 0:
         yield "with a new user agent"
-    if float(today.get("privileged_content_views", 0) or 0) > 0:
+    if _value(today, "privileged_content_views") > 0:
         yield "as a privileged account reading content"
