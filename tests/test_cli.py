@@ -485,3 +485,21 @@ def test_ratio_line_shows_shared_change():
     assert new_user.endswith("by 1.40, the change the user's peers show that day")
     assert barely == alone
     assert alone.endswith("5.6x beyond this user's own training days")
+
+
+def test_simulate_into_file_names_out_dir(capsys, tmp_path):
+    target = tmp_path / "a-file"
+    target.write_text("")
+
+    status, _, err = run_cli(capsys, "simulate", target)
+
+    assert status == 2
+    assert "uba: error: OUT_DIR must be a folder, got the file" in err
+
+
+def test_simulate_bad_zone_names_option(capsys, tmp_path):
+    status, _, err = run_cli(capsys, "simulate", tmp_path, "--timezone", "Mars/Base")
+
+    assert status == 2
+    assert "uba: error: --timezone must be an IANA time zone name" in err
+    assert "'Mars/Base'" in err

@@ -70,6 +70,25 @@ def main(argv=None):
     return 0
 
 
+# Parameters of simulate_organisation and the command-line names a user typed.
+_SIMULATE_OPTIONS = {
+    "out_dir": "OUT_DIR",
+    "n_users": "--users",
+    "start": "--start",
+    "days": "--days",
+    "timezone": "--timezone",
+    "seed": "--seed",
+}
+
+
+def _in_option_names(message):
+    """Return a message of simulate_organisation with its parameter as an option."""
+    first, _, rest = message.partition(" ")
+    if first in _SIMULATE_OPTIONS:
+        return f"{_SIMULATE_OPTIONS[first]} {rest}"
+    return message
+
+
 def _one_line(error):
     text = str(error) or type(error).__name__
     return " ".join(text.split())
@@ -729,14 +748,17 @@ def _write_ranking(ranking, path):
 def _run_simulate(arguments):
     from uba.simulate import simulate_organisation
 
-    result = simulate_organisation(
-        arguments.out_dir,
-        n_users=arguments.users,
-        start=arguments.start,
-        days=arguments.days,
-        timezone=arguments.timezone,
-        seed=arguments.seed,
-    )
+    try:
+        result = simulate_organisation(
+            arguments.out_dir,
+            n_users=arguments.users,
+            start=arguments.start,
+            days=arguments.days,
+            timezone=arguments.timezone,
+            seed=arguments.seed,
+        )
+    except ValueError as error:
+        raise _UsageError(_in_option_names(_one_line(error))) from error
     logger.info(
         "Wrote %d log files and %d labelled user-days to %s",
         len(result.log_paths),
