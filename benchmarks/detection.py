@@ -217,6 +217,22 @@ def to_markdown(table):
     return "\n".join(lines)
 
 
+def per_kind_means(lookalikes, column):
+    """Return the mean over seeds of ``column`` per method and look-alike kind.
+
+    A kind that a seed's organisation lacks, such as a writer in the reorganised
+    department, counts as 0 for that seed, so the kinds add up to ``all``.
+    """
+    per_seed = lookalikes.pivot_table(
+        index=["method", "seed"],
+        columns="kind",
+        values=column,
+        aggfunc="sum",
+        fill_value=0.0,
+    )
+    return per_seed.groupby(level="method").mean()
+
+
 def format_tables(overall, by_scenario, lookalikes, arguments):
     lines = []
     seeds = ", ".join(str(seed) for seed in arguments.seeds)
@@ -233,7 +249,7 @@ def format_tables(overall, by_scenario, lookalikes, arguments):
     lines.append("")
     lines.append("## Benign look-alikes in the daily top 5, summed over the test days")
     lines.append("")
-    table = lookalikes.groupby(["method", "kind"])["in_top_5"].mean().unstack("kind")
+    table = per_kind_means(lookalikes, "in_top_5")
     lines.append(to_markdown(table.sort_values("all")))
 
     lines.append("")
@@ -242,11 +258,7 @@ def format_tables(overall, by_scenario, lookalikes, arguments):
         "places the attacks leave free"
     )
     lines.append("")
-    table = (
-        lookalikes.groupby(["method", "kind"])["by_chance_in_top_5"]
-        .mean()
-        .unstack("kind")
-    )
+    table = per_kind_means(lookalikes, "by_chance_in_top_5")
     lines.append(to_markdown(table.sort_values("all")))
 
     for scenario, rows in by_scenario.groupby("scenario"):
