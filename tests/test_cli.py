@@ -475,7 +475,7 @@ def test_ratio_line_shows_shared_change():
     alone = _score_parts_text(1.5, 5.6, 1.0)
     new_user = _score_parts_text(3.2, np.nan, 1.4)
 
-    barely = _score_parts_text(1.5, 5.6, 1.004)
+    barely = _score_parts_text(1.5, 5.6, 1.005)
 
     assert shared.endswith(
         "5.6x beyond this user's own training days; the score is divided by 1.15, "

@@ -708,7 +708,7 @@ def _score_parts_text(organisation, own, shared):
     if np.isnan(own):
         text = (
             f"{organisation:.1f}x a typical day's distance from the organisation; "
-            f"the model holds fewer than 5 training days of this user, so the score "
+            f"the model holds too few training days of this user, so the score "
             f"compares with the organisation only"
         )
     else:
@@ -716,10 +716,10 @@ def _score_parts_text(organisation, own, shared):
             f"{organisation:.1f}x a typical day's distance from the organisation, "
             f"{own:.1f}x beyond this user's own training days"
         )
-    # Below 1.005 the divisor would print as 1.00.
-    if shared >= 1.005:
+    divisor = f"{shared:.2f}"
+    if float(divisor) > 1.0:
         text += (
-            f"; the score is divided by {shared:.2f}, the change the user's peers "
+            f"; the score is divided by {divisor}, the change the user's peers "
             f"show that day"
         )
     return text
