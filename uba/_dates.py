@@ -1,7 +1,12 @@
 """Read a day given to the API as a string, date or timestamp."""
 
+import re
+
 import numpy as np
 import pandas as pd
+
+# A day as a string: YYYY-MM-DD, optionally followed by a time.
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
 
 
 def parse_day(value, name, *, allow_zone=True):
@@ -29,10 +34,20 @@ def parse_day(value, name, *, allow_zone=True):
         If ``value`` is a number, empty or not a date, or has a time zone that is
         not allowed.
     """
-    if isinstance(value, (bool, np.bool_, int, float, np.number)):
+    if isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, (float, np.floating)) and np.isnan(value)
+    ):
+        raise ValueError(f"Invalid {name} {value!r}; use the form YYYY-MM-DD.")
+    if isinstance(value, (int, float, np.number)):
         raise ValueError(
             f"Invalid {name} {value!r}: a number is read as nanoseconds since 1970; "
             f"use the form YYYY-MM-DD, for example '2026-03-20'."
+        )
+    # pandas also reads 'today', '2026' and '2026-03', which name no single day.
+    if isinstance(value, str) and not _FULL_DATE.match(value.strip()):
+        raise ValueError(
+            f"Invalid {name} {value!r}; use the form YYYY-MM-DD, for example "
+            f"'2026-03-20'."
         )
 
     try:

@@ -461,7 +461,9 @@ def test_zoned_date_ranks_its_calendar_day(trained, zone):
     assert (ranking["date"] == day.date().isoformat()).all()
 
 
-@pytest.mark.parametrize("date", ["", "soon", "2026-02-30", pd.NaT])
+@pytest.mark.parametrize(
+    "date", ["", "soon", "2026-02-30", pd.NaT, "today", "2026-03", True, float("nan")]
+)
 def test_invalid_rank_date_named(trained, date):
     profiles, model = trained
 
@@ -475,6 +477,8 @@ def test_invalid_rank_date_named(trained, date):
         ({"end": 20260315}, "Invalid end 20260315: a number"),
         ({"start": "garbage"}, "Invalid start 'garbage'"),
         ({"end": ""}, "Invalid end ''"),
+        ({"end": "today"}, "Invalid end 'today'"),
+        ({"start": "2026"}, "Invalid start '2026'"),
     ],
 )
 def test_invalid_training_period_named(period, message):
