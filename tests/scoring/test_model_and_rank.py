@@ -506,5 +506,14 @@ def test_non_finite_feature_named(trained, value):
 
     with pytest.raises(ValueError, match="Feature 'page_views' is .* for user 'user00'"):
         model.score(broken)
-    with pytest.raises(ValueError, match="1 such values in all"):
+    with pytest.raises(ValueError, match="NaN or infinite feature values in all: 1"):
         train_model(broken)
+
+
+def test_text_feature_named(trained):
+    profiles, model = trained
+    broken = profiles.astype({"page_views": object})
+    broken.loc[5, "page_views"] = "many"
+
+    with pytest.raises(ValueError, match="Feature 'page_views' holds 'many'"):
+        model.score(broken)

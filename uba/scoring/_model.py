@@ -213,7 +213,10 @@ def model_inputs(profiles, feature_names):
             f"uba.build_features from the same uba version."
         )
 
-    X = profiles[list(feature_names)].to_numpy(dtype="float64", copy=True)
+    try:
+        X = profiles[list(feature_names)].to_numpy(dtype="float64", copy=True)
+    except (TypeError, ValueError) as error:
+        raise ValueError(_not_numeric_message(profiles, feature_names)) from error
     _check_finite(X, profiles, feature_names)
     deviations = [
         index for index, name in enumerate(feature_names) if name.endswith("_z")
@@ -234,9 +237,27 @@ def _check_finite(X, profiles, feature_names):
         user, date = profiles["user"].iloc[row], profiles["date"].iloc[row]
         where = f" for user {user!r} on {pd.Timestamp(date).date().isoformat()}"
     raise ValueError(
-        f"Feature {feature_names[column]!r} is {X[row, column]}{where} "
-        f"({len(bad_rows)} such values in all). Build the features with "
+        f"Feature {feature_names[column]!r} is {X[row, column]}{where}; NaN or "
+        f"infinite feature values in all: {len(bad_rows)}. Build the features with "
         f"uba.build_features, or fill or drop those rows."
+    )
+
+
+def _not_numeric_message(profiles, feature_names):
+    """Return the error for a feature column that holds a value that is no number."""
+    for name in feature_names:
+        column = profiles[name]
+        numbers = pd.to_numeric(column, errors="coerce")
+        wrong = numbers.isna() & column.notna()
+        if wrong.any():
+            value = column[wrong].iloc[0]
+            return (
+                f"Feature {name!r} holds {value!r}, which is not a number. Build the "
+                f"features with uba.build_features, or fix that column."
+            )
+    return (
+        "The features hold values that are not numbers; build them with "
+        "uba.build_features."
     )
 
 
