@@ -515,5 +515,5 @@ def test_text_feature_named(trained):
     broken = profiles.astype({"page_views": object})
     broken.loc[5, "page_views"] = "many"
 
-    with pytest.raises(ValueError, match="Feature 'page_views' holds 'many'"):
+    with pytest.raises(ValueError, match="Feature 'page_views' contains 'many'"):
         model.score(broken)

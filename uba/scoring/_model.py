@@ -244,7 +244,7 @@ def _check_finite(X, profiles, feature_names):
 
 
 def _not_numeric_message(profiles, feature_names):
-    """Return the error for a feature column that holds a value that is no number."""
+    """Return the error for a feature column with a value that is not a number."""
     for name in feature_names:
         column = profiles[name]
         numbers = pd.to_numeric(column, errors="coerce")
@@ -252,7 +252,7 @@ def _not_numeric_message(profiles, feature_names):
         if wrong.any():
             value = column[wrong].iloc[0]
             return (
-                f"Feature {name!r} holds {value!r}, which is not a number. Build the "
+                f"Feature {name!r} contains {value!r}, which is not a number. Build the "
                 f"features with uba.build_features, or fix that column."
             )
     return (
