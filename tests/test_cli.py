@@ -188,7 +188,7 @@ def test_train_logs_summary(capsys, tmp_path):
         ),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
         (["score", "{empty}", "--model", "{model}"], "the log files are empty"),
-        (["score", "{cut_gzip}", "--model", "{model}"], "end before their first line"),
+        (["score", "{cut_gzip}", "--model", "{model}"], "end before their first line: 1."),
         (["score", "{garbage_log}", "--model", "{model}"], "no request by a named user"),
         (
             ["score", "{log}", "--model", "{model}", "--output", "{folder_csv}"],

@@ -435,10 +435,12 @@ def _no_profiles_message(arguments, events):
         return f"{logs}: no request by a named user; check the files"
     cut_files = report.notes.get("gzip_truncated", 0)
     if report.lines_read == 0 and cut_files:
+        others = len(report.files) - cut_files
+        rest = f", and the other {others} are empty" if others else ""
         return (
-            f"{logs}: no complete line; {cut_files} gzip file(s) end before their "
-            f"first line and the others are empty. Wait until the files are complete, "
-            f"or pass the days' access logs"
+            f"{logs}: no complete line; gzip files that end before their first "
+            f"line: {cut_files}{rest}. Wait until the files are complete, or pass "
+            f"the days' access logs"
         )
     if report.lines_read == 0:
         return f"{logs}: the log files are empty; pass the days' access logs"

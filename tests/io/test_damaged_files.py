@@ -102,6 +102,7 @@ def test_gzip_cut_before_first_line_noted(write_log, caplog, size):
     assert len(events) == 0
     assert report.notes["gzip_truncated"] == 1
     assert "gzip file ends early" in caplog.text
+    assert "[cut before its first line]" in caplog.text
 
 
 def test_gzip_cut_before_first_line_strict(write_log):

@@ -247,9 +247,9 @@ def _check_complete(entry, chunk, strict):
         return
     if strict:
         raise LogFormatError(
-            f"{entry.path}: the gzip file ends before its end-of-stream marker, so its "
-            "last lines are missing. Wait until it is complete, or read in the "
-            "default non-strict mode to read its complete lines."
+            f"{entry.path}: the gzip file ends before its end-of-stream marker, so the "
+            "lines after the cut are missing. Wait until it is complete, or read in "
+            "the default non-strict mode to read its complete lines."
         )
     entry.add_counts("notes", {"gzip_truncated": 1})
 

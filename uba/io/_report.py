@@ -40,7 +40,7 @@ class FileReport:
     format : str or None
         Layout used: ``stock``, ``proxy``, ``kb2015``, ``docker``,
         ``access_log_filter`` or ``pattern`` (a ``pattern=`` string); ``None``
-        for an empty file.
+        for a file without a complete line.
     pattern : str or None
         The valve pattern used for Tomcat lines.
     lines_read : int
@@ -199,7 +199,9 @@ def _describe_counts(counts):
 
 
 def _file_summary(entry):
-    layout = entry.format or "empty"
+    layout = entry.format
+    if layout is None:
+        layout = "cut before its first line" if entry.notes else "empty"
     lines = [
         f"  {entry.path} [{layout}]: {entry.lines_read:,} lines, "
         f"{entry.events:,} events"
