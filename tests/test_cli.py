@@ -497,6 +497,21 @@ def test_simulate_into_file_names_out_dir(capsys, tmp_path):
     assert "uba: error: OUT_DIR must be a folder, got the file" in err
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--days", "3000000"], "--days: must be at most 366"),
+        (["--users", "99999999999"], "--users: must be at most 10,000"),
+        (["--start", "9999-12-30"], "run past the last date Python can represent"),
+    ],
+)
+def test_simulate_limits_exit_2(capsys, tmp_path, arguments, message):
+    status, _, err = run_cli(capsys, "simulate", tmp_path, *arguments)
+
+    assert status == 2
+    assert message in err
+
+
 def test_simulate_bad_zone_names_option(capsys, tmp_path):
     status, _, err = run_cli(capsys, "simulate", tmp_path, "--timezone", "Mars/Base")
 

@@ -70,6 +70,11 @@ def main(argv=None):
     return 0
 
 
+# Limits of uba simulate, far above the weeks and hundreds of users it is meant for.
+# Larger values only exhaust time or memory.
+_MAX_SIMULATED_DAYS = 366
+_MAX_SIMULATED_USERS = 10_000
+
 # Parameters of simulate_organisation and the command-line names a user typed.
 _SIMULATE_OPTIONS = {
     "out_dir": "OUT_DIR",
@@ -346,6 +351,10 @@ def _organisation_size(text):
             f"must be at least {MIN_USERS}, enough for the departments, "
             f"administrators and scenarios of the simulation; got {value}"
         )
+    if value > _MAX_SIMULATED_USERS:
+        raise argparse.ArgumentTypeError(
+            f"must be at most {_MAX_SIMULATED_USERS:,}, got {value:,}"
+        )
     return value
 
 
@@ -358,6 +367,10 @@ def _simulated_days(text):
         raise argparse.ArgumentTypeError(
             f"must be at least 2, because the two labelled attacks take the last two "
             f"days; got {value}"
+        )
+    if value > _MAX_SIMULATED_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"must be at most {_MAX_SIMULATED_DAYS:,} (a year), got {value:,}"
         )
     return value
 
@@ -761,6 +774,11 @@ def _run_simulate(arguments):
         )
     except ValueError as error:
         raise _UsageError(_in_option_names(_one_line(error))) from error
+    except OverflowError as error:
+        raise _UsageError(
+            f"--start {arguments.start} and --days {arguments.days} run past the last "
+            f"date Python can represent; choose an earlier --start"
+        ) from error
     logger.info(
         "Wrote %d log files and %d labelled user-days to %s",
         len(result.log_paths),
