@@ -218,13 +218,13 @@ def _build_parser():
         "--users",
         type=_organisation_size,
         default=100,
-        help="number of users, at least 10 (default: 100)",
+        help="number of users, 10 to 10,000 (default: 100)",
     )
     simulate.add_argument(
         "--days",
         type=_simulated_days,
         default=19,
-        help="number of days, at least 2 (default: 19)",
+        help="number of days, 2 to 366 (default: 19)",
     )
     simulate.add_argument(
         "--start",
