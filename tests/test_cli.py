@@ -299,7 +299,7 @@ def test_logs_without_space_keys_score(capsys, tmp_path):
     log.write_text("".join(lines))
     model = tmp_path / "model.joblib"
 
-    trained, _, _ = run_cli(capsys, "train", log, "--model", model)
+    trained, _, train_err = run_cli(capsys, "train", log, "--model", model)
     scored, out, err = run_cli(capsys, "score", log, "--model", model)
 
     assert trained == 0
@@ -308,6 +308,7 @@ def test_logs_without_space_keys_score(capsys, tmp_path):
     assert "0 spaces" not in out
     assert "stores no peer groups" not in err
     assert "trained without peer groups, because no request named a space" in err
+    assert "No peer groups could be derived, because no request" in train_err
     assert load_model(model).metadata["peer_groups"] == {}
 
 

@@ -405,6 +405,12 @@ def _read_profiles(arguments):
         _log_trained_peer_groups(peer_groups)
     else:
         peer_groups = _derived_peer_groups(arguments, events)
+        if peer_groups == {}:
+            logger.warning(
+                "No peer groups could be derived, because no request in the "
+                "training days names a space; every user is compared with the "
+                "organisation instead of peers"
+            )
 
     profiles = build_features(
         events,

@@ -331,7 +331,7 @@ def cluster_users(spaces, users):
     names = _group_names(labels, users[candidates])
     groups = {str(users[user]): names[label] for user, label in zip(candidates, labels)}
     logger.info(
-        "derived %d peer groups for %d users from their space views",
+        "Derived peer groups from the users' space views: %d groups of %d users",
         len(set(groups.values())),
         len(groups),
     )
