@@ -89,9 +89,11 @@ def rank_users(
     peer group on the same day, each at least 1, combined as the detector combines
     the user's own two ratios, and at most 2 (see :meth:`ProfileModel.shared_change`).
     A department that moves into a new space, or a team that reads more before a
-    deadline, then does not fill the top of the ranking. The shared change is
-    computed from the users of ``profiles`` on ``date``: rank the features of all
-    users of the day, as :func:`uba.build_features` gives them, not a subset.
+    deadline, then does not fill the top of the ranking, unless its change is larger
+    than the limit. A user whose group has 7 or fewer other active members that
+    day, or who has no group, gets no discount. The shared change is computed from
+    the users of ``profiles`` on ``date``: rank the features of all users of the
+    day, as :func:`uba.build_features` gives them, not a subset.
 
     A reason is a feature above the user's usual value with the largest effect. The
     effect averages the score drop when only this feature returns to its usual value

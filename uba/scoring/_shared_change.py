@@ -19,8 +19,9 @@ page counts. A benign surge of most of a group, such as ten times the usual read
 gives a shared change close to the score of one member who reads a hundred times
 more, so without a limit the group would hide that member.
 
-NOTE: when half or more of a group's active members mine the wiki on the same day,
-the medians rise with them and their change is discounted too, up to the limit.
+NOTE: a member who mines the wiki on a day when most of the group changes together
+loses up to half of the score. When half or more of a group's active members mine
+on the same day, the medians rise with them and their change is discounted too.
 """
 
 import numpy as np
