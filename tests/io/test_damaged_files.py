@@ -92,7 +92,7 @@ def test_truncated_gzip_strict_names_cut(write_log):
 
 
 @pytest.mark.parametrize("size", [10, 15, 40])
-def test_gzip_cut_before_first_line_noted(write_log, caplog, size):
+def test_gzip_cut_before_first_line(write_log, caplog, size):
     compressed = gzip.compress(lines(5000).encode())
     path = write_log("conf_access_log.2025-03-03.log.gz", compressed[:size])
 
@@ -111,3 +111,36 @@ def test_gzip_cut_before_first_line_strict(write_log):
 
     with pytest.raises(LogFormatError, match="ends before its end-of-stream marker"):
         read_events(path, strict=True)
+
+
+@pytest.mark.parametrize("tail", [b"\x00" * 4096, b"\n", b"garbage after the member"])
+def test_gzip_trailing_bytes_ignored(write_log, caplog, tail):
+    compressed = gzip.compress(lines(500).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", compressed + tail)
+
+    with caplog.at_level(logging.WARNING, logger="uba.io"):
+        events, report = read_events(path, return_report=True)
+
+    assert len(events) == 500
+    assert report.n_rejected == 0
+    assert report.notes["gzip_trailing_bytes"] == 1
+    assert "bytes after its last member" in caplog.text
+
+
+def test_gzip_trailing_bytes_strict(write_log):
+    compressed = gzip.compress(lines(500).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", compressed + b"\x00" * 100)
+
+    with pytest.raises(LogFormatError, match="100 bytes after the last gzip member"):
+        read_events(path, strict=True)
+
+
+def test_two_gzip_members_read_as_one(write_log):
+    first = gzip.compress(lines(300).encode())
+    second = gzip.compress(lines(200).encode())
+    path = write_log("conf_access_log.2025-03-03.log.gz", first + second)
+
+    events, report = read_events(path, return_report=True)
+
+    assert len(events) == 500
+    assert "gzip_trailing_bytes" not in report.notes

@@ -51,6 +51,10 @@ class Chunk:
         True on the last chunk of a gzip file that ends before its end-of-stream
         marker, for example one still being written; the lines after the cut are
         lost.
+    trailing_bytes : int
+        On the last chunk of a gzip file, the bytes after its last complete member
+        that start no new member, such as zero padding. They are ignored, as
+        ``zcat`` ignores them.
     """
 
     buf: np.ndarray
@@ -61,6 +65,7 @@ class Chunk:
     replaced: np.ndarray
     bytes_done: int
     truncated: bool = False
+    trailing_bytes: int = 0
 
     @property
     def n_lines(self):
@@ -123,6 +128,7 @@ class _GzipStream:
         self._decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
         self._pending = b""
         self._finished = False
+        self.trailing_bytes = 0
 
     def readinto(self, view):
         while len(self._pending) < len(view) and not self._finished:
@@ -140,9 +146,21 @@ class _GzipStream:
             self._finished = True if self._decompressor.eof else "cut"
             return
         if self._decompressor.eof:
+            if len(data) < len(_GZIP_MAGIC):
+                data += self._raw.read(len(_GZIP_MAGIC) - len(data))
+            if not data.startswith(_GZIP_MAGIC):
+                self._skip_trailing_bytes(data)
+                return
             # The next member of a multi-member file starts here.
             self._decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
         self._pending += self._decompressor.decompress(data)
+
+    def _skip_trailing_bytes(self, data):
+        """Count the bytes from ``data`` to the end of the file, and stop there."""
+        position = self._raw.tell()
+        end = self._raw.seek(0, 2)
+        self.trailing_bytes = len(data) + end - position
+        self._finished = True
 
     def close(self):
         self._raw.close()
@@ -209,13 +227,15 @@ def iter_chunks(path, chunk_bytes=None):
                 carry = body[cut:].tobytes()
                 buf[PAD + cut : PAD + size] = 0
                 size = cut
+            trailing_bytes = getattr(stream, "trailing_bytes", 0) if at_end else 0
             if size:
                 chunk = _make_chunk(buf, size, newlines + PAD, next_line, raw.tell())
                 chunk.truncated = truncated
+                chunk.trailing_bytes = trailing_bytes
                 next_line += chunk.n_lines
                 yield chunk
-            elif truncated:
-                yield _empty_truncated_chunk(next_line, raw.tell())
+            elif truncated or trailing_bytes:
+                yield _empty_chunk(next_line, raw.tell(), truncated, trailing_bytes)
             if at_end:
                 return
 
@@ -238,12 +258,13 @@ def _read_into(stream, view, path):
         ) from error
 
 
-def _empty_truncated_chunk(first_line, bytes_done):
+def _empty_chunk(first_line, bytes_done, truncated, trailing_bytes):
     empty = np.zeros(2 * PAD, dtype=np.uint8)
     no_lines = np.empty(0, dtype=np.int64)
     return Chunk(
         empty, pa.py_buffer(empty), no_lines, no_lines, first_line,
-        np.zeros(0, dtype=bool), bytes_done, truncated=True,
+        np.zeros(0, dtype=bool), bytes_done, truncated=truncated,
+        trailing_bytes=trailing_bytes,
     )
 
 

@@ -242,16 +242,23 @@ def _explain(layout, reason, text):
 
 
 def _check_complete(entry, chunk, strict):
-    """Note a gzip file that ends early, or raise for it in strict mode."""
-    if not chunk.truncated:
-        return
-    if strict:
+    """Note a gzip file that ends early or with extra bytes; raise in strict mode."""
+    if chunk.truncated and strict:
         raise LogFormatError(
             f"{entry.path}: the gzip file ends before its end-of-stream marker, so the "
             "lines after the cut are missing. Wait until it is complete, or read in "
             "the default non-strict mode to read its complete lines."
         )
-    entry.add_counts("notes", {"gzip_truncated": 1})
+    if chunk.trailing_bytes and strict:
+        raise LogFormatError(
+            f"{entry.path}: {chunk.trailing_bytes:,} bytes after the last gzip member "
+            "start no new member. Check how the file was written, or read in the "
+            "default non-strict mode, which ignores them as zcat does."
+        )
+    if chunk.truncated:
+        entry.add_counts("notes", {"gzip_truncated": 1})
+    if chunk.trailing_bytes:
+        entry.add_counts("notes", {"gzip_trailing_bytes": 1})
 
 
 def _record(entry, chunk, result, layout, strict):
@@ -315,7 +322,11 @@ def _read_file(path, index, options, executor, parts, on_chunk):
 
 
 def _log_summary(report):
-    lost = report.n_rejected or report.notes.get("gzip_truncated", 0)
+    lost = (
+        report.n_rejected
+        or report.notes.get("gzip_truncated", 0)
+        or report.notes.get("gzip_trailing_bytes", 0)
+    )
     level = logging.WARNING if lost else logging.INFO
     logger.log(level, "%s", report.summary())
 

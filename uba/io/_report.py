@@ -21,6 +21,7 @@ REASON_TEXT = {
     "dst_gap_shifted": "local time in a DST gap, moved forward",
     "dst_ambiguous_first": "local time in a repeated DST hour, read as the first",
     "gzip_truncated": "gzip file ends early, so the lines after the cut are lost",
+    "gzip_trailing_bytes": "gzip file has bytes after its last member, ignored",
 }
 
 
@@ -59,8 +60,9 @@ class FileReport:
         ``detail``.
     notes : dict of str to int
         Events read with a fix-up: ``utf8_replaced``, ``dst_gap_shifted``,
-        ``dst_ambiguous_first``; and ``gzip_truncated`` (1) for a gzip file that
-        ends before its end-of-stream marker.
+        ``dst_ambiguous_first``; ``gzip_truncated`` (1) for a gzip file that
+        ends before its end-of-stream marker; and ``gzip_trailing_bytes`` (1) for
+        one with bytes after its last member that start no new member.
     """
 
     path: str
@@ -201,7 +203,8 @@ def _describe_counts(counts):
 def _file_summary(entry):
     layout = entry.format
     if layout is None:
-        layout = "cut before its first line" if entry.notes else "empty"
+        cut = entry.notes.get("gzip_truncated", 0)
+        layout = "cut before its first line" if cut else "empty"
     lines = [
         f"  {entry.path} [{layout}]: {entry.lines_read:,} lines, "
         f"{entry.events:,} events"
