@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 # A day as a string: YYYY-MM-DD, optionally followed by a time.
-_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ].*)?$")
 
 
 def parse_day(value, name, *, allow_zone=True):
@@ -37,7 +37,7 @@ def parse_day(value, name, *, allow_zone=True):
     if isinstance(value, (bool, np.bool_)) or (
         isinstance(value, (float, np.floating)) and np.isnan(value)
     ):
-        raise ValueError(f"Invalid {name} {value!r}; use the form YYYY-MM-DD.")
+        raise ValueError(_invalid(name, value))
     if isinstance(value, (int, float, np.number)):
         raise ValueError(
             f"Invalid {name} {value!r}: a number is read as nanoseconds since 1970; "
@@ -45,19 +45,14 @@ def parse_day(value, name, *, allow_zone=True):
         )
     # pandas also reads 'today', '2026' and '2026-03', which name no single day.
     if isinstance(value, str) and not _FULL_DATE.match(value.strip()):
-        raise ValueError(
-            f"Invalid {name} {value!r}; use the form YYYY-MM-DD, for example "
-            f"'2026-03-20'."
-        )
+        raise ValueError(_invalid(name, value))
 
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"Invalid {name} {value!r}; use the form YYYY-MM-DD."
-        ) from error
+        raise ValueError(_invalid(name, value)) from error
     if pd.isna(day):
-        raise ValueError(f"Invalid {name} {value!r}; use the form YYYY-MM-DD.")
+        raise ValueError(_invalid(name, value))
 
     if day.tz is not None and not allow_zone:
         raise ValueError(
@@ -67,3 +62,10 @@ def parse_day(value, name, *, allow_zone=True):
     if day.tz is not None:
         day = day.tz_localize(None)
     return day.normalize()
+
+
+def _invalid(name, value):
+    return (
+        f"Invalid {name} {value!r}; use the form YYYY-MM-DD, for example "
+        f"'2026-03-20'."
+    )

@@ -462,12 +462,23 @@ def test_zoned_date_ranks_its_calendar_day(trained, zone):
 
 
 @pytest.mark.parametrize(
-    "date", ["", "soon", "2026-02-30", pd.NaT, "today", "2026-03", True, float("nan")]
+    "date",
+    [
+        "",
+        "soon",
+        "2026-02-30",
+        pd.NaT,
+        "today",
+        "2026-03",
+        True,
+        float("nan"),
+        "\uff12\uff10\uff12\uff16-\uff10\uff13-\uff12\uff10",
+    ],
 )
 def test_invalid_rank_date_named(trained, date):
     profiles, model = trained
 
-    with pytest.raises(ValueError, match="Invalid date .*YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="Invalid date .*YYYY-MM-DD, for example"):
         rank_users(profiles, model, date=date)
 
 
