@@ -307,8 +307,8 @@ def test_logs_without_space_keys_score(capsys, tmp_path):
     assert "usually 1 page" in out
     assert "0 spaces" not in out
     assert "stores no peer groups" not in err
-    assert "trained without peer groups, because no request named a space" in err
-    assert "No peer groups could be derived, because no request" in train_err
+    assert "trained without peer groups, because none could be derived" in err
+    assert "No peer groups could be derived from the spaces users read" in train_err
     assert load_model(model).metadata["peer_groups"] == {}
 
 

@@ -387,6 +387,7 @@ def _positive_int(text):
 
 def _read_profiles(arguments):
     from uba.features import build_features, read_peer_groups
+    from uba.features._context import NO_DERIVED_GROUPS
     from uba.io import read_events
 
     events = read_events(
@@ -406,11 +407,7 @@ def _read_profiles(arguments):
     else:
         peer_groups = _derived_peer_groups(arguments, events)
         if peer_groups == {}:
-            logger.warning(
-                "No peer groups could be derived, because no request in the "
-                "training days names a space; every user is compared with the "
-                "organisation instead of peers"
-            )
+            logger.warning("%s", NO_DERIVED_GROUPS)
 
     profiles = build_features(
         events,
@@ -434,8 +431,9 @@ def _read_profiles(arguments):
 def _log_trained_peer_groups(peer_groups):
     if not peer_groups:
         logger.info(
-            "The model was trained without peer groups, because no request named a "
-            "space; every user is compared with the organisation"
+            "The model was trained without peer groups, because none could be "
+            "derived from the spaces users read; every user is compared with the "
+            "organisation"
         )
         return
     logger.info(

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from uba.exceptions import InvalidParameterError
+from uba.exceptions import InvalidParameterError, UBAWarning
 from uba.features import build_features, derive_peer_groups
 
 
@@ -101,9 +101,17 @@ def test_peer_groups_from_all_days_by_default():
 
 
 def test_peer_groups_before_before_any_event():
-    features = build_features(grouped_events(), peer_groups_before="2026-03-01")
+    with pytest.warns(UBAWarning, match="No peer groups could be derived"):
+        features = build_features(grouped_events(), peer_groups_before="2026-03-01")
 
     assert features.attrs["peer_groups"] == {}
+
+
+def test_given_empty_groups_do_not_warn(recwarn):
+    features = build_features(grouped_events(), peer_groups={})
+
+    assert features.attrs["peer_groups"] == {}
+    assert not [w for w in recwarn if issubclass(w.category, UBAWarning)]
 
 
 @pytest.mark.parametrize("day", ["soon", "2026-03-07T10:00+01:00", 20260307])

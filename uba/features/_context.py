@@ -121,7 +121,8 @@ def build_context_features(
     Warns
     -----
     UBAWarning
-        When profile rows have no events, so their event features are 0.
+        When profile rows have no events, so their event features are 0, or when
+        peer groups are to be derived and none can be.
 
     See Also
     --------
@@ -187,6 +188,8 @@ def build_context_features(
         mapping = derive_peer_groups_before(events, peer_groups_before)
     elif derived:
         mapping = cluster_users(tables.spaces, codes.users)
+    if derived and not mapping:
+        warnings.warn(NO_DERIVED_GROUPS, UBAWarning, stacklevel=3)
     assignment = PeerAssignment(mapping, codes.users)
     _log_assignment(assignment)
 
@@ -366,6 +369,14 @@ def _check_unique_user_days(profiles, keys):
             f"profiles has {len(repeated)} repeated user-days, the first for user "
             f"{row['user']!r} on {row['date']}; pass one row per user and day"
         )
+
+
+# Message when the space views give no peer groups to derive.
+NO_DERIVED_GROUPS = (
+    "No peer groups could be derived from the spaces users read: no request names a "
+    "space, or no user's spaces set them apart. Every user is compared with the "
+    "organisation instead of peers; pass peer_groups (or --peer-groups) to set them."
+)
 
 
 def _count_rows_without_events(profile_user, profile_days, codes):
