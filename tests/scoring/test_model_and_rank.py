@@ -526,5 +526,14 @@ def test_text_feature_named(trained):
     broken = profiles.astype({"page_views": object})
     broken.loc[5, "page_views"] = "many"
 
-    with pytest.raises(ValueError, match="Feature 'page_views' contains 'many'"):
+    with pytest.raises(ValueError, match="'page_views' has the type object.*'many'"):
         model.score(broken)
+
+
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_feature_of_text_type_rejected_in_training(dtype):
+    profiles = make_profiles(0)
+    profiles["page_views"] = profiles["page_views"].astype(dtype)
+
+    with pytest.raises(ValueError, match="Feature 'page_views' has the type"):
+        train_model(profiles)

@@ -213,10 +213,8 @@ def model_inputs(profiles, feature_names):
             f"uba.build_features from the same uba version."
         )
 
-    try:
-        X = profiles[list(feature_names)].to_numpy(dtype="float64", copy=True)
-    except (TypeError, ValueError) as error:
-        raise ValueError(_not_numeric_message(profiles, feature_names)) from error
+    _check_numeric(profiles, feature_names)
+    X = profiles[list(feature_names)].to_numpy(dtype="float64", copy=True)
     _check_finite(X, profiles, feature_names)
     deviations = [
         index for index, name in enumerate(feature_names) if name.endswith("_z")
@@ -243,22 +241,20 @@ def _check_finite(X, profiles, feature_names):
     )
 
 
-def _not_numeric_message(profiles, feature_names):
-    """Return the error for a feature column with a value that is not a number."""
+def _check_numeric(profiles, feature_names):
+    """Raise ``ValueError`` naming the first feature column of a non-number type."""
     for name in feature_names:
         column = profiles[name]
-        numbers = pd.to_numeric(column, errors="coerce")
-        wrong = numbers.isna() & column.notna()
-        if wrong.any():
-            value = column[wrong].iloc[0]
-            return (
-                f"Feature {name!r} contains {value!r}, which is not a number. Build the "
-                f"features with uba.build_features, or fix that column."
-            )
-    return (
-        "The features hold values that are not numbers; build them with "
-        "uba.build_features."
-    )
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+
+        wrong = pd.to_numeric(column, errors="coerce").isna() & column.notna()
+        example = f", for example {column[wrong].iloc[0]!r}" if wrong.any() else ""
+        raise ValueError(
+            f"Feature {name!r} has the type {column.dtype}, not a number type"
+            f"{example}. Convert it with pandas.to_numeric, or build the features "
+            f"with uba.build_features."
+        )
 
 
 def train_model(profiles, *, detector=None, start=None, end=None, feature_names=None):
