@@ -123,15 +123,15 @@ def test_gzip_trailing_bytes_ignored(write_log, caplog, tail):
 
     assert len(events) == 500
     assert report.n_rejected == 0
-    assert report.notes["gzip_trailing_bytes"] == 1
-    assert "bytes after its last member" in caplog.text
+    assert report.notes["gzip_trailing_bytes"] == len(tail)
+    assert f"{len(tail):,} bytes after the last gzip member, ignored" in caplog.text
 
 
 def test_gzip_trailing_bytes_strict(write_log):
     compressed = gzip.compress(lines(500).encode())
     path = write_log("conf_access_log.2025-03-03.log.gz", compressed + b"\x00" * 100)
 
-    with pytest.raises(LogFormatError, match="100 bytes after the last gzip member"):
+    with pytest.raises(LogFormatError, match="start no new member: 100"):
         read_events(path, strict=True)
 
 
@@ -144,3 +144,17 @@ def test_two_gzip_members_read_as_one(write_log):
 
     assert len(events) == 500
     assert "gzip_trailing_bytes" not in report.notes
+
+
+def test_damaged_later_gzip_member_keeps_earlier_lines(write_log, caplog):
+    first = gzip.compress(lines(400).encode())
+    path = write_log(
+        "conf_access_log.2025-03-03.log.gz", first + b"\x1f\x8b" + b"garbage" * 20
+    )
+
+    with caplog.at_level(logging.WARNING, logger="uba.io"):
+        events, report = read_events(path, return_report=True)
+
+    assert len(events) == 400
+    assert report.notes["gzip_truncated"] == 1
+    assert "gzip file ends early" in caplog.text

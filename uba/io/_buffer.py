@@ -128,6 +128,7 @@ class _GzipStream:
         self._decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
         self._pending = b""
         self._finished = False
+        self._after_member = False
         self.trailing_bytes = 0
 
     def readinto(self, view):
@@ -153,7 +154,15 @@ class _GzipStream:
                 return
             # The next member of a multi-member file starts here.
             self._decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-        self._pending += self._decompressor.decompress(data)
+            self._after_member = True
+        try:
+            self._pending += self._decompressor.decompress(data)
+        except zlib.error:
+            # A damaged later member ends the file like a cut and keeps the members
+            # before it. Damage in the first member makes the file unreadable.
+            if not self._after_member:
+                raise
+            self._finished = "cut"
 
     def _skip_trailing_bytes(self, data):
         """Count the bytes from ``data`` to the end of the file, and stop there."""

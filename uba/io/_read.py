@@ -251,14 +251,14 @@ def _check_complete(entry, chunk, strict):
         )
     if chunk.trailing_bytes and strict:
         raise LogFormatError(
-            f"{entry.path}: {chunk.trailing_bytes:,} bytes after the last gzip member "
-            "start no new member. Check how the file was written, or read in the "
-            "default non-strict mode, which ignores them as zcat does."
+            f"{entry.path}: bytes after the last gzip member that start no new "
+            f"member: {chunk.trailing_bytes:,}. Check how the file was written, or "
+            "read in the default non-strict mode, which ignores them as zcat does."
         )
     if chunk.truncated:
         entry.add_counts("notes", {"gzip_truncated": 1})
     if chunk.trailing_bytes:
-        entry.add_counts("notes", {"gzip_trailing_bytes": 1})
+        entry.add_counts("notes", {"gzip_trailing_bytes": chunk.trailing_bytes})
 
 
 def _record(entry, chunk, result, layout, strict):

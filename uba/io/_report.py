@@ -21,7 +21,7 @@ REASON_TEXT = {
     "dst_gap_shifted": "local time in a DST gap, moved forward",
     "dst_ambiguous_first": "local time in a repeated DST hour, read as the first",
     "gzip_truncated": "gzip file ends early, so the lines after the cut are lost",
-    "gzip_trailing_bytes": "gzip file has bytes after its last member, ignored",
+    "gzip_trailing_bytes": "bytes after the last gzip member, ignored",
 }
 
 
@@ -61,8 +61,9 @@ class FileReport:
     notes : dict of str to int
         Events read with a fix-up: ``utf8_replaced``, ``dst_gap_shifted``,
         ``dst_ambiguous_first``; ``gzip_truncated`` (1) for a gzip file that
-        ends before its end-of-stream marker; and ``gzip_trailing_bytes`` (1) for
-        one with bytes after its last member that start no new member.
+        ends before its end-of-stream marker or has a damaged later member; and
+        ``gzip_trailing_bytes``, the bytes after a gzip file's last member that
+        start no new member.
     """
 
     path: str
