@@ -503,7 +503,8 @@ def test_simulate_into_file_names_out_dir(capsys, tmp_path):
     [
         (["--days", "3000000"], "--days: must be at most 366"),
         (["--users", "99999999999"], "--users: must be at most 10,000"),
-        (["--start", "9999-12-30"], "run past the last date Python can represent"),
+        (["--start", "9999-12-30"], "give dates that the simulation cannot represent"),
+        (["--start", "0001-01-02"], "give dates that the simulation cannot represent"),
     ],
 )
 def test_simulate_limits_exit_2(capsys, tmp_path, arguments, message):

@@ -780,8 +780,9 @@ def _run_simulate(arguments):
         raise _UsageError(_in_option_names(_one_line(error))) from error
     except OverflowError as error:
         raise _UsageError(
-            f"--start {arguments.start} and --days {arguments.days} run past the last "
-            f"date Python can represent; choose an earlier --start"
+            f"--start {arguments.start} and --days {arguments.days} give dates that "
+            f"the simulation cannot represent, such as back-dated pages before year 1 "
+            f"or days after 9999-12-31; choose a --start such as 2026-03-02"
         ) from error
     logger.info(
         "Wrote %d log files and %d labelled user-days to %s",
