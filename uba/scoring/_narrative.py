@@ -26,7 +26,7 @@ def describe_day(today, usual):
 
 
 def _value(row, column):
-    """Return a number of ``row`` as a float; 0 when it is absent or missing."""
+    """Return a number of ``row`` as a float, or 0 when it is absent or missing."""
     value = row.get(column, 0)
     if value is None or pd.isna(value):
         return 0.0
@@ -39,17 +39,16 @@ def _count(value, singular, plural=None):
     return f"{number} {word}"
 
 
+def format_count(value):
+    """Return a count as the ranking prints it: whole, or with one decimal."""
+    return f"{value:.0f}" if value == round(value) else f"{value:.1f}"
+
+
 def _usual_count(value, singular, plural=None):
     """Return a usual value with its noun, with one decimal unless it is whole."""
     number = float(value)
-    if number == round(number):
-        return _count(number, singular, plural)
-    return f"{number:.1f} {plural or singular + 's'}"
-
-
-def _usual_number(value):
-    """Return a usual value as the reasons give it: whole, or with one decimal."""
-    return f"{value:.0f}" if value == round(value) else f"{value:.1f}"
+    word = singular if number == 1 else (plural or singular + "s")
+    return f"{format_count(number)} {word}"
 
 
 def _reading(today):
@@ -93,7 +92,7 @@ def _extras(today, usual):
             plural = "searches" if noun == "search" else None
             yield (
                 f"{verb} {_count(value, noun, plural)} "
-                f"(usually {_usual_number(habit)})"
+                f"(usually {format_count(habit)})"
             )
 
     credential_searches = round(_value(today, "credential_searches"))
@@ -105,7 +104,7 @@ def _extras(today, usual):
         yield (
             f"{_count(credential_searches, 'search', 'searches')} named "
             f"{_count(kinds, 'kind', 'kinds')} of credential such as passwords, keys "
-            f"or tokens (usually {_usual_number(habit)})"
+            f"or tokens (usually {format_count(habit)})"
         )
 
     if _value(today, "non_browser_share") >= 0.5:

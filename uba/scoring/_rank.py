@@ -6,7 +6,7 @@ import pandas as pd
 from uba._dates import parse_day
 from uba.exceptions import InvalidParameterError
 from uba.features import CONTEXT_FEATURES, FEATURES_BY_NAME
-from uba.scoring._narrative import describe_day
+from uba.scoring._narrative import describe_day, format_count
 from uba.scoring._risk import risk_scores
 
 N_REASONS = 3
@@ -64,8 +64,7 @@ def rank_users(
         user's own training days, missing when the model has too few of them; both
         missing for other detectors), ``shared_change`` (what the other members of the
         user's peer group changed on the day, at least 1; the score is divided by
-        it, see Notes), ``summary`` (one plain sentence:
-        what the user
+        it, see Notes), ``summary`` (one plain sentence: what the user
         read, when, how that compares with their usual day, and new spaces,
         exports, downloads, searches, scripts or addresses), ``reasons`` (the top
         features in short form), then for
@@ -449,6 +448,6 @@ def _describe(name, value, usual, today_row, usual_row):
 def _format_value(value, unit):
     if unit == "fraction":
         return f"{value:.0%}"
-    if unit in ("bits", "views per hour") or value != round(value):
+    if unit in ("bits", "views per hour"):
         return f"{value:.1f}"
-    return f"{value:.0f}"
+    return format_count(value)
