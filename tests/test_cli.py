@@ -348,7 +348,7 @@ def test_bad_arguments_exit_2(capsys, arguments):
 
 
 @pytest.mark.parametrize("days", ["1", "0", "-3"])
-def test_one_simulated_day_names_attacks(capsys, tmp_path, days):
+def test_too_few_simulated_days_rejected(capsys, tmp_path, days):
     status, _, err = run_cli(capsys, "simulate", tmp_path, "--days", days)
 
     assert status == 2

@@ -87,7 +87,7 @@ _SIMULATE_OPTIONS = {
 
 
 def _in_option_names(message):
-    """Return a message of simulate_organisation with its parameter as an option."""
+    """Return an error of simulate_organisation naming its parameter as an option."""
     first, _, rest = message.partition(" ")
     if first in _SIMULATE_OPTIONS:
         return f"{_SIMULATE_OPTIONS[first]} {rest}"

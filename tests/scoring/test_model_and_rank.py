@@ -531,7 +531,7 @@ def test_text_feature_named(trained):
 
 
 @pytest.mark.parametrize("dtype", ["str", "object"])
-def test_feature_of_text_type_rejected_in_training(dtype):
+def test_text_feature_rejected_in_training(dtype):
     profiles = make_profiles(0)
     profiles["page_views"] = profiles["page_views"].astype(dtype)
 

@@ -109,7 +109,7 @@ def test_group_change_discounted_lone_change_not(moved_organisation):
     assert ranking.loc["user30", "score"] > ranking.loc[group_a, "score"].median()
 
 
-def test_group_surge_leaves_far_larger_member_first(moved_organisation):
+def test_group_surge_keeps_outlier_first(moved_organisation):
     profiles, model = moved_organisation
     last = profiles["date"] == profiles["date"].max()
     profiles.loc[last & (profiles["user"] == "user05"), list(FEATURES)] *= 20.0

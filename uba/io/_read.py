@@ -242,7 +242,7 @@ def _explain(layout, reason, text):
 
 
 def _check_complete(entry, chunk, strict):
-    """Note a gzip file that ends early or with extra bytes; raise in strict mode."""
+    """Note a gzip file that ends early or with extra bytes, or raise in strict mode."""
     if chunk.truncated and strict:
         raise LogFormatError(
             f"{entry.path}: the gzip file ends before its end-of-stream marker, so the "

@@ -82,7 +82,8 @@ class ProfileModel:
         each feature over the training user-days (``usual_values``), the context
         window (``window_days``) and the peer group of each training user
         (``peer_groups``: None when the features carry no groups, and an empty
-        dict when forming them gave none, as for logs that name no space).
+        dict when groups were derived and none formed, as for logs that name no
+        space).
 
     Attributes
     ----------
@@ -196,7 +197,7 @@ class ProfileModel:
 
 
 def model_inputs(profiles, feature_names):
-    """Return the detector's input matrix: the features in order, z-scores at least 0.
+    """Return the detector's input matrix: the features in order, negative z-scores 0.
 
     Raises
     ------
@@ -349,7 +350,7 @@ def _warn_without_own_days(detector):
 def _training_peer_groups(profiles, training):
     """Return the peer group of each training user, or None when none were formed.
 
-    An empty dict means the groups were formed and none resulted, for example from
+    An empty dict means the groups were derived and none formed, for example from
     logs in which no request names a space.
     """
     groups = profiles.attrs.get("peer_groups")

@@ -14,10 +14,10 @@ The user's own ratio is left out of the median, so an account cannot cancel its
 own change. A group needs at least :data:`MIN_OTHER_PEERS` other members with a
 ratio on the day; smaller groups, and users without a group, get 1.
 
-The discount is at most :data:`MAX_SHARED_CHANGE`. Scores grow far more slowly than
-page counts. A benign surge of most of a group, such as ten times the usual reading,
-gives a shared change close to the score of one member who reads a hundred times
-more, so without a limit the group would hide that member.
+The discount is at most :data:`MAX_SHARED_CHANGE`, because scores grow far more
+slowly than page counts. A benign surge of most of a group, such as ten times the
+usual reading, gives a shared change close to the score of one member who reads a
+hundred times more. Without a limit, the group would hide that member.
 
 NOTE: a member who mines the wiki on a day when most of the group changes together
 loses up to half of the score. When half or more of a group's active members mine
