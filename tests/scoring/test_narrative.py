@@ -86,6 +86,18 @@ def test_sentence_names_credential_searches():
     )
 
 
+def test_credential_searches_without_kinds():
+    today = pd.Series({"page_views": 6.0, "credential_searches": 1.0})
+
+    sentence = describe_day(today, None)
+
+    assert (
+        "1 search named credentials such as passwords, keys or tokens (usually 0)"
+        in sentence
+    )
+    assert "0 kinds" not in sentence
+
+
 def test_usual_halves_keep_one_decimal():
     today = pd.Series({"page_views": 9.0, "distinct_spaces": 2.0, "searches": 1.0})
     usual = pd.Series({"page_views": 2.5, "distinct_spaces": 0.5, "searches": 0.5})

@@ -91,8 +91,7 @@ def _extras(today, usual):
         if value > 0 and value > habit:
             plural = "searches" if noun == "search" else None
             yield (
-                f"{verb} {_count(value, noun, plural)} "
-                f"(usually {format_count(habit)})"
+                f"{verb} {_count(value, noun, plural)} (usually {format_count(habit)})"
             )
 
     credential_searches = round(_value(today, "credential_searches"))
@@ -101,10 +100,14 @@ def _extras(today, usual):
         habit = 0.0
         if usual is not None:
             habit = _value(usual, "credential_searches")
+        # Profiles built without ``credential_kinds`` give no count of kinds.
+        credential_text = "credentials"
+        if kinds > 0:
+            credential_text = f"{_count(kinds, 'kind', 'kinds')} of credential"
         yield (
             f"{_count(credential_searches, 'search', 'searches')} named "
-            f"{_count(kinds, 'kind', 'kinds')} of credential such as passwords, keys "
-            f"or tokens (usually {format_count(habit)})"
+            f"{credential_text} "
+            f"such as passwords, keys or tokens (usually {format_count(habit)})"
         )
 
     if _value(today, "non_browser_share") >= 0.5:
