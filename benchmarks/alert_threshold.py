@@ -35,7 +35,7 @@ from uba.evaluation import model_scores
 from uba.scoring._risk import risk_scores
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from detection import simulate
+from detection import add_organisation_arguments, simulate
 
 THRESHOLDS = (0.0, 50.0, 90.0, 95.0, 97.0, 98.0, 99.0, 99.5)
 TOP = 5
@@ -45,16 +45,7 @@ ADMIN = "admin_content_read"
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4], help="simulation seeds"
-    )
-    parser.add_argument("--users", type=int, default=150, help="users per organisation")
-    parser.add_argument(
-        "--days", type=int, default=26, help="simulated days, starting 2026-03-02"
-    )
-    parser.add_argument(
-        "--test-days", type=int, default=5, help="last days scored and attacked"
-    )
+    add_organisation_arguments(parser)
     parser.add_argument(
         "--jobs", type=int, default=1, help="seeds simulated and scored at once"
     )

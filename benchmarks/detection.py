@@ -62,8 +62,8 @@ SCENARIO_METRICS = {
 }
 
 
-def parse_arguments(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_organisation_arguments(parser):
+    """Add the options that choose the simulated organisations to ``parser``."""
     parser.add_argument(
         "--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4], help="simulation seeds"
     )
@@ -74,6 +74,11 @@ def parse_arguments(argv):
     parser.add_argument(
         "--test-days", type=int, default=5, help="last days scored and attacked"
     )
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_organisation_arguments(parser)
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -106,7 +111,9 @@ def simulate(seed, arguments, folder):
     local_time = events["timestamp"].dt.tz_localize(None) + pd.to_timedelta(
         events["utc_offset"], unit="min"
     )
-    test_start = local_time.max().normalize() - pd.Timedelta(days=arguments.test_days - 1)
+    test_start = local_time.max().normalize() - pd.Timedelta(
+        days=arguments.test_days - 1
+    )
 
     # Peer groups come from the training days, as the command line derives them, so
     # the attacks of the test week cannot move their users into other groups.
