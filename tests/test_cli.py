@@ -11,7 +11,7 @@ import pytest
 
 import uba
 from uba.cli import _derived_peer_groups, _score_parts_text, main
-from uba.scoring import load_model
+from uba.scoring import load_model, save_model
 from uba.simulate import simulate_organisation
 
 REPO = Path(__file__).parents[1]
@@ -188,8 +188,14 @@ def test_train_logs_summary(capsys, tmp_path):
         ),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
         (["score", "{empty}", "--model", "{model}"], "the log files are empty"),
-        (["score", "{cut_gzip}", "--model", "{model}"], "end before their first line: 1."),
-        (["score", "{garbage_log}", "--model", "{model}"], "no request by a named user"),
+        (
+            ["score", "{cut_gzip}", "--model", "{model}"],
+            "end before their first line: 1.",
+        ),
+        (
+            ["score", "{garbage_log}", "--model", "{model}"],
+            "no request by a named user",
+        ),
         (
             ["score", "{log}", "--model", "{model}", "--output", "{folder_csv}"],
             "is a folder",
@@ -520,3 +526,92 @@ def test_simulate_bad_zone_names_option(capsys, tmp_path):
     assert status == 2
     assert "uba: error: --timezone must be an IANA time zone name" in err
     assert "'Mars/Base'" in err
+
+
+def test_min_risk_keeps_users_at_or_above(capsys, organisation, tmp_path):
+    folder, model, _ = organisation
+    everyone = tmp_path / "everyone.csv"
+    listed = tmp_path / "listed.csv"
+
+    run_cli(capsys, "score", folder, "--model", model, "--output", everyone, "-q")
+    status, _, err = run_cli(
+        capsys,
+        "score",
+        folder,
+        "--model",
+        model,
+        "--min-risk",
+        "90",
+        "--output",
+        listed,
+        "-q",
+    )
+
+    assert status == 0, err
+    ranking = pd.read_csv(everyone)
+    at_least = pd.read_csv(listed)
+    assert 0 < len(at_least) < len(ranking)
+    assert (at_least["risk"] >= 90).all()
+    expected = ranking[ranking["risk"] >= 90].reset_index(drop=True)
+    assert at_least["user"].tolist() == expected["user"].tolist()
+    assert at_least["rank"].tolist() == expected["rank"].tolist()
+
+
+def test_min_risk_table_heading_and_empty_day(capsys, organisation):
+    folder, model, _ = organisation
+
+    status, out, _ = run_cli(
+        capsys,
+        "score",
+        folder,
+        "--model",
+        model,
+        "--top",
+        "3",
+        "--min-risk",
+        "50",
+        "-q",
+    )
+    assert status == 0
+    assert out.startswith("Users active on 2026-03-20 with a risk of at least 50, most")
+
+    status, out, _ = run_cli(
+        capsys,
+        "score",
+        folder,
+        "--model",
+        model,
+        "--date",
+        "2026-03-17",
+        "--min-risk",
+        "100",
+        "-q",
+    )
+    assert status == 0
+    assert out == "No user of that day has a risk of at least 100.\n"
+
+
+@pytest.mark.parametrize("value", ["-1", "100.5", "nan", "high"])
+def test_min_risk_out_of_range_exits_2(capsys, value):
+    status, _, err = run_cli(
+        capsys, "score", "x.log", "--model", "m.joblib", "--min-risk", value
+    )
+
+    assert status == 2
+    assert "--min-risk" in err
+
+
+def test_min_risk_needs_model_with_risk(capsys, organisation, tmp_path):
+    folder, model_path, _ = organisation
+    model = load_model(model_path)
+    del model.metadata["score_quantiles"]
+    without_risk = tmp_path / "without-risk.joblib"
+    save_model(model, without_risk)
+
+    status, _, err = run_cli(
+        capsys, "score", folder, "--model", without_risk, "--min-risk", "50", "-q"
+    )
+
+    assert status == 2
+    assert "stores no training score quantiles" in err
+    assert "leave out --min-risk" in err

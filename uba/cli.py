@@ -199,6 +199,13 @@ def _build_parser():
         metavar="N",
         help="keep only the N most anomalous users",
     )
+    score.add_argument(
+        "--min-risk",
+        type=_risk_threshold,
+        metavar="RISK",
+        help="keep only the users whose risk (0 to 100) is at least RISK, so that a "
+        "quiet day lists fewer users or none; with --top, of the N most anomalous",
+    )
     score.set_defaults(handler=_run_score)
 
     simulate = commands.add_parser(
@@ -385,6 +392,16 @@ def _positive_int(text):
     return value
 
 
+def _risk_threshold(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+    if not 0.0 <= value <= 100.0:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 100, got {text}")
+    return value
+
+
 def _read_profiles(arguments):
     from uba.features import build_features, read_peer_groups
     from uba.features._context import NO_DERIVED_GROUPS
@@ -437,8 +454,7 @@ def _log_trained_peer_groups(peer_groups):
         )
         return
     logger.info(
-        "Using the peer groups that the model was trained with: %d groups of %d "
-        "users",
+        "Using the peer groups that the model was trained with: %d groups of %d users",
         len(set(peer_groups.values())),
         len(peer_groups),
     )
@@ -687,21 +703,50 @@ def _run_score(arguments):
     _check_input_files(arguments)
     profiles = _read_profiles(arguments)
     ranking = rank_users(profiles, model, date=arguments.date, top=arguments.top)
+    if arguments.min_risk is not None:
+        ranking = _at_least_risk(ranking, arguments.min_risk, arguments.model)
 
     if arguments.output is None:
-        _print_table(ranking)
+        _print_table(ranking, arguments.min_risk)
     else:
         _write_ranking(ranking, arguments.output)
         logger.info("Wrote %d ranked users to %s", len(ranking), arguments.output)
 
 
-def _print_table(ranking):
+def _at_least_risk(ranking, min_risk, model_path):
+    """Return the rows of ``ranking`` whose risk is at least ``min_risk``."""
+    if ranking["risk"].isna().any():
+        raise _UsageError(
+            f"--min-risk: {model_path} stores no training score quantiles, so it "
+            f"gives no risk; retrain it with this version of uba, or leave out "
+            f"--min-risk"
+        )
+    listed = ranking[ranking["risk"] >= min_risk].reset_index(drop=True)
+    logger.info(
+        "%d of %d ranked users have a risk of at least %g",
+        len(listed),
+        len(ranking),
+        min_risk,
+    )
+    return listed
+
+
+def _print_table(ranking, min_risk=None):
+    if len(ranking) == 0 and min_risk is not None:
+        sys.stdout.write(f"No user of that day has a risk of at least {min_risk:g}.\n")
+        return
     if len(ranking) == 0:
         sys.stdout.write("No active users on that day.\n")
         return
 
     day = ranking["date"].iloc[0]
-    lines = [f"Users active on {day}, most anomalous first:"]
+    heading = f"Users active on {day}, most anomalous first:"
+    if min_risk is not None:
+        heading = (
+            f"Users active on {day} with a risk of at least {min_risk:g}, most "
+            f"anomalous first:"
+        )
+    lines = [heading]
     width = max(len(str(user)) for user in ranking["user"])
     for row in ranking.itertuples(index=False):
         lines.append(
