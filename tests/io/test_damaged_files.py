@@ -19,7 +19,9 @@ def lines(count):
 
 def test_truncated_gzip_keeps_complete_part(write_log, caplog):
     compressed = gzip.compress(lines(5000).encode())
-    path = write_log("conf_access_log.2025-03-03.log.gz", compressed[: len(compressed) // 2])
+    path = write_log(
+        "conf_access_log.2025-03-03.log.gz", compressed[: len(compressed) // 2]
+    )
 
     with caplog.at_level(logging.WARNING, logger="uba.io"):
         events, report = read_events(path, return_report=True)
@@ -85,7 +87,9 @@ def test_subfolders_listed_as_passed_over(write_log, tmp_path):
 
 def test_truncated_gzip_strict_names_cut(write_log):
     compressed = gzip.compress(lines(5000).encode())
-    path = write_log("conf_access_log.2025-03-03.log.gz", compressed[: len(compressed) // 2])
+    path = write_log(
+        "conf_access_log.2025-03-03.log.gz", compressed[: len(compressed) // 2]
+    )
 
     with pytest.raises(LogFormatError, match="ends before its end-of-stream marker"):
         read_events(path, strict=True)

@@ -84,7 +84,9 @@ class Chunk:
     def lines_array(self, rows):
         """Return the lines ``rows`` as a ``pyarrow.string`` array."""
         rows = np.asarray(rows, dtype=np.int64)
-        views = string_views(self.buf, self.arrow_buf, self.starts[rows], self.ends[rows])
+        views = string_views(
+            self.buf, self.arrow_buf, self.starts[rows], self.ends[rows]
+        )
         return views.cast(pa.string())
 
 
@@ -271,8 +273,14 @@ def _empty_chunk(first_line, bytes_done, truncated, trailing_bytes):
     empty = np.zeros(2 * PAD, dtype=np.uint8)
     no_lines = np.empty(0, dtype=np.int64)
     return Chunk(
-        empty, pa.py_buffer(empty), no_lines, no_lines, first_line,
-        np.zeros(0, dtype=bool), bytes_done, truncated=truncated,
+        empty,
+        pa.py_buffer(empty),
+        no_lines,
+        no_lines,
+        first_line,
+        np.zeros(0, dtype=bool),
+        bytes_done,
+        truncated=truncated,
         trailing_bytes=trailing_bytes,
     )
 
@@ -346,9 +354,7 @@ def _repair_utf8(data):
 
 def u64_at(buf):
     """Return a view that reads the 8 bytes starting at any offset as one uint64."""
-    return np.ndarray(
-        shape=(len(buf) - 7,), dtype="<u8", buffer=buf.data, strides=(1,)
-    )
+    return np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf.data, strides=(1,))
 
 
 # _LOW_BYTES[k] keeps the k low-order bytes of a little-endian uint64.
@@ -430,9 +436,15 @@ def concat_string_arrays(arrays):
         offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
         offsets = offsets[array.offset : array.offset + len(array) + 1]
         data = array.buffers()[2]
-        values = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
+        values = (
+            np.frombuffer(data, dtype=np.uint8)
+            if data is not None
+            else np.empty(0, np.uint8)
+        )
         values = values[offsets[0] : offsets[-1]]
-        spans.append((offsets[:-1] - offsets[0] + base, offsets[1:] - offsets[0] + base))
+        spans.append(
+            (offsets[:-1] - offsets[0] + base, offsets[1:] - offsets[0] + base)
+        )
         pieces.append(values)
         base += len(values)
     pieces.append(np.zeros(PAD, dtype=np.uint8))

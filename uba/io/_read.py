@@ -78,14 +78,15 @@ def _check_options(format, pattern, timezone, strict, duration_unit, chunk_bytes
     if pattern is not None:
         compiled = compile_pattern(pattern)
         if format == ACCESS_LOG_FILTER or (
-            format in KNOWN_PATTERNS
-            and compiled.text != compile_pattern(format).text
+            format in KNOWN_PATTERNS and compiled.text != compile_pattern(format).text
         ):
             raise ValueError(
                 f"format={format!r} conflicts with pattern={pattern!r}; pass only "
                 "pattern=, or format='auto' with it."
             )
-    return _Options(format, compiled, timezone, bool(strict), duration_unit, chunk_bytes)
+    return _Options(
+        format, compiled, timezone, bool(strict), duration_unit, chunk_bytes
+    )
 
 
 def _is_access_log_name(name):
@@ -236,8 +237,10 @@ def _explain(layout, reason, text):
     if reason in ("no_match", "invalid_utf8") and layout != ACCESS_LOG_FILTER:
         return layout.explain_mismatch(text)
     if reason in ("no_match", "invalid_utf8"):
-        return ("expected <user> [<METHOD>] <URL> <freeKB><+-diffKB> <ms> "
-                "<address> after the logger name")
+        return (
+            "expected <user> [<METHOD>] <URL> <freeKB><+-diffKB> <ms> "
+            "<address> after the logger name"
+        )
     return ""
 
 
@@ -437,8 +440,9 @@ def read_events(
     >>> str(events.loc[0, "timestamp"])
     '2025-03-03 08:14:02+00:00'
     """
-    options = _check_options(format, pattern, timezone, strict, duration_unit,
-                             _chunk_bytes)
+    options = _check_options(
+        format, pattern, timezone, strict, duration_unit, _chunk_bytes
+    )
     files, passed_over = resolve_paths(paths)
     report = ReadReport(passed_over=passed_over, timezone=timezone)
 
@@ -480,10 +484,12 @@ def _concat_dictionaries(pieces):
         return np.empty(0, dtype=np.int32), pa.array([], pa.string())
     chunked = pa.chunked_array(pieces).unify_dictionaries()
     dictionary = chunked.chunk(0).dictionary
-    codes = np.concatenate([
-        chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-        for chunk in chunked.chunks
-    ])
+    codes = np.concatenate(
+        [
+            chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+            for chunk in chunked.chunks
+        ]
+    )
     return codes, dictionary
 
 
@@ -551,7 +557,9 @@ def _sorted_columns(parts, sources):
 
     for name in _CATEGORY_COLUMNS:
         codes, dictionary = _concat_dictionaries(_take_column(parts, name))
-        columns[name] = _categorical(codes[order], dictionary, name in _UNESCAPED_COLUMNS)
+        columns[name] = _categorical(
+            codes[order], dictionary, name in _UNESCAPED_COLUMNS
+        )
         del codes, dictionary
         _release_memory()
 
@@ -586,7 +594,8 @@ def assemble(parts, sources):
     columns = _sorted_columns(parts, sources) if parts else _empty_columns()
     parts.clear()
     classified = classify_requests(
-        pd.Series(columns["method"]), pd.Series(columns["path"]),
+        pd.Series(columns["method"]),
+        pd.Series(columns["path"]),
         pd.Series(columns["query"]),
     )
     for name in ("action", "space_key", "page_id"):

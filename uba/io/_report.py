@@ -176,8 +176,10 @@ class ReadReport:
         for entry in self.files:
             lines.extend(_file_summary(entry))
         if self.passed_over:
-            lines.append(f"  passed over {len(self.passed_over)} file(s) or folder(s) "
-                         "that are not access logs: " + ", ".join(self.passed_over))
+            lines.append(
+                f"  passed over {len(self.passed_over)} file(s) or folder(s) "
+                "that are not access logs: " + ", ".join(self.passed_over)
+            )
         return "\n".join(lines)
 
     def to_dict(self):
