@@ -1,5 +1,6 @@
 import gzip
 import logging
+import zlib
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,42 @@ def test_truncated_gzip_keeps_complete_part(write_log, caplog):
 
     assert 0 < len(events) < 5000
     assert report.notes["gzip_truncated"] == 1
-    # The line cut in half is counted, not dropped silently.
-    assert report.lines_read == len(events) + report.n_rejected
+    # The line cut in half is counted as skipped, not rejected or dropped silently.
+    assert report.skipped == {"gzip_cut_line": 1}
+    assert report.n_rejected == 0
+    assert report.lines_read == len(events) + 1
     assert "gzip file ends early" in caplog.text
+    assert "1 line cut off where a gzip file ends early" in caplog.text
+
+
+def test_gzip_cut_at_line_end_skips_nothing(write_log):
+    # A gzip stream flushed at a line end and then cut: every line is complete.
+    compressor = zlib.compressobj(wbits=31)
+    flushed = compressor.compress(lines(300).encode())
+    flushed += compressor.flush(zlib.Z_SYNC_FLUSH)
+    path = write_log("conf_access_log.2025-03-03.log.gz", flushed)
+
+    events, report = read_events(path, return_report=True)
+
+    assert len(events) == 300
+    assert report.notes["gzip_truncated"] == 1
+    assert report.skipped == {}
+    assert report.lines_read == 300
+
+
+def test_gzip_cut_inside_first_line(write_log, caplog):
+    compressor = zlib.compressobj(wbits=31)
+    half = compressor.compress(lines(1).encode()[:40])
+    half += compressor.flush(zlib.Z_SYNC_FLUSH)
+    path = write_log("conf_access_log.2025-03-03.log.gz", half)
+
+    with caplog.at_level(logging.WARNING, logger="uba.io"):
+        events, report = read_events(path, return_report=True)
+
+    assert len(events) == 0
+    assert report.skipped == {"gzip_cut_line": 1}
+    assert report.lines_read == 1
+    assert "[cut before its first line]" in caplog.text
 
 
 def test_damaged_gzip_names_file(write_log):

@@ -55,6 +55,9 @@ class Chunk:
         On the last chunk of a gzip file, the bytes after its last complete member
         that start no new member, such as zero padding. They are ignored, as
         ``zcat`` ignores them.
+    cut_lines : int
+        On the last chunk of a gzip file that ends early in the middle of a line,
+        1 for that incomplete line, which is not among the chunk's lines.
     """
 
     buf: np.ndarray
@@ -66,6 +69,7 @@ class Chunk:
     bytes_done: int
     truncated: bool = False
     trailing_bytes: int = 0
+    cut_lines: int = 0
 
     @property
     def n_lines(self):
@@ -185,16 +189,22 @@ class _GzipStream:
 
 def read_head_bytes(path, max_bytes):
     """Return up to ``max_bytes`` decompressed bytes from the start of a file."""
+    return _read_head_bytes(path, max_bytes)[0]
+
+
+def _read_head_bytes(path, max_bytes):
+    """Return (up to ``max_bytes`` bytes, whether a gzip file ended early)."""
     stream, raw = open_log(path)
     data = bytearray()
+    truncated = False
     with raw, stream:
         while len(data) < max_bytes:
             block = bytearray(min(2**16, max_bytes - len(data)))
-            n_read, _ = _read_into(stream, memoryview(block), path)
+            n_read, truncated = _read_into(stream, memoryview(block), path)
             if n_read == 0:
                 break
             data += block[:n_read]
-    return bytes(data)
+    return bytes(data), truncated
 
 
 def read_head(path, max_lines=200, max_bytes=2**20):
@@ -202,9 +212,12 @@ def read_head(path, max_lines=200, max_bytes=2**20):
 
     Bytes that are not valid UTF-8 are replaced; line ends are removed.
     """
-    data = read_head_bytes(path, max_bytes)
+    data, truncated = _read_head_bytes(path, max_bytes)
     if len(data) == max_bytes and b"\n" in data:
         data = data[: data.rfind(b"\n")]
+    elif truncated:
+        # The line at the cut of a gzip file is incomplete, so detection ignores it.
+        data = data[: data.rfind(b"\n") + 1]
     lines = data.decode("utf-8", errors="replace").split("\n")
     stripped = (line.rstrip("\r") for line in lines)
     return [line for line in stripped if line.strip()][:max_lines]
@@ -239,7 +252,13 @@ def iter_chunks(path, chunk_bytes=None):
                 buf[PAD + cut : PAD + size] = 0
                 size = cut
             trailing_bytes = getattr(stream, "trailing_bytes", 0) if at_end else 0
-            if size:
+            if truncated and size:
+                # Only the incomplete line at the cut is left, so it is counted, not
+                # parsed.
+                yield _empty_chunk(
+                    next_line, raw.tell(), truncated, trailing_bytes, cut_lines=1
+                )
+            elif size:
                 chunk = _make_chunk(buf, size, newlines + PAD, next_line, raw.tell())
                 chunk.truncated = truncated
                 chunk.trailing_bytes = trailing_bytes
@@ -269,7 +288,7 @@ def _read_into(stream, view, path):
         ) from error
 
 
-def _empty_chunk(first_line, bytes_done, truncated, trailing_bytes):
+def _empty_chunk(first_line, bytes_done, truncated, trailing_bytes, cut_lines=0):
     empty = np.zeros(2 * PAD, dtype=np.uint8)
     no_lines = np.empty(0, dtype=np.int64)
     return Chunk(
@@ -282,6 +301,7 @@ def _empty_chunk(first_line, bytes_done, truncated, trailing_bytes):
         bytes_done,
         truncated=truncated,
         trailing_bytes=trailing_bytes,
+        cut_lines=cut_lines,
     )
 
 

@@ -262,6 +262,8 @@ def _check_complete(entry, chunk, strict):
         entry.add_counts("notes", {"gzip_truncated": 1})
     if chunk.trailing_bytes:
         entry.add_counts("notes", {"gzip_trailing_bytes": chunk.trailing_bytes})
+    entry.lines_read += chunk.cut_lines
+    entry.add_counts("skipped", {"gzip_cut_line": chunk.cut_lines})
 
 
 def _record(entry, chunk, result, layout, strict):

@@ -21,6 +21,7 @@ REASON_TEXT = {
     "dst_gap_shifted": "local time in a DST gap, moved forward",
     "dst_ambiguous_first": "local time in a repeated DST hour, read as the first",
     "gzip_truncated": "gzip file ends early, so the lines after the cut are lost",
+    "gzip_cut_line": "line cut off where a gzip file ends early",
     "gzip_trailing_bytes": "bytes after the last gzip member, ignored",
 }
 
@@ -49,7 +50,8 @@ class FileReport:
     events : int
         Lines that became events.
     skipped : dict of str to int
-        Lines left out on purpose, by reason (``blank_line``, ``not_access_line``).
+        Lines left out on purpose, by reason (``blank_line``, ``not_access_line``,
+        and ``gzip_cut_line`` for the incomplete line where a gzip file ends early).
     rejected : dict of str to int
         Lines that could not be read, by reason (``no_match``,
         ``invalid_timestamp``, ``invalid_status``, ``invalid_number``,
