@@ -3,6 +3,7 @@ import gzip
 import json
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -187,7 +188,19 @@ def test_train_logs_summary(capsys, tmp_path):
             "unknown suffix",
         ),
         (["score", "{garbage}", "--model", "{model}"], "no line matches"),
-        (["score", "{empty}", "--model", "{model}"], "the log files are empty"),
+        (["score", "{empty}", "--model", "{model}"], "the log file is empty"),
+        (
+            ["score", "{empty}", "{empty_too}", "--model", "{model}"],
+            "the log files are empty",
+        ),
+        (
+            ["score", "{cut_line_gzip}", "--model", "{model}"],
+            "end before their first line: 1.",
+        ),
+        (
+            ["score", "{log}", "--model", "{cut_model}"],
+            "is damaged or not a joblib pickle",
+        ),
         (
             ["score", "{cut_gzip}", "--model", "{model}"],
             "end before their first line: 1.",
@@ -256,6 +269,13 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     empty.write_text("")
     cut_gzip = tmp_path / "conf_access_log.2025-03-08.log.gz"
     cut_gzip.write_bytes(gzip.compress(THREE_USERS.encode())[:15])
+    empty_too = tmp_path / "conf_access_log.2025-03-09.log"
+    empty_too.write_text("")
+    # A gzip stream flushed and cut inside its first line.
+    compressor = zlib.compressobj(wbits=31)
+    cut_line = compressor.compress(THREE_USERS.encode()[:40])
+    cut_line_gzip = tmp_path / "conf_access_log.2025-03-10.log.gz"
+    cut_line_gzip.write_bytes(cut_line + compressor.flush(zlib.Z_SYNC_FLUSH))
     folder_csv = tmp_path / "ranking.csv"
     folder_csv.mkdir()
     # A valid line whose user is anonymous: read, but no named user to profile.
@@ -267,6 +287,8 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
     log_csv.write_text(THREE_USERS)
     model = tmp_path / "model.joblib"
     assert main(["train", str(log), "--model", str(model), "-q"]) == 0
+    cut_model = tmp_path / "cut-model.joblib"
+    cut_model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])
     capsys.readouterr()
     names = {
         "log": log,
@@ -274,6 +296,9 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, arguments, message):
         "garbage": garbage,
         "empty": empty,
         "cut_gzip": cut_gzip,
+        "empty_too": empty_too,
+        "cut_line_gzip": cut_line_gzip,
+        "cut_model": cut_model,
         "folder_csv": folder_csv,
         "garbage_log": garbage_log,
         "log_csv": log_csv,
@@ -589,6 +614,23 @@ def test_min_risk_table_heading_and_empty_day(capsys, organisation):
     )
     assert status == 0
     assert out == "No user of that day has a risk of at least 100.\n"
+
+    status, out, _ = run_cli(
+        capsys,
+        "score",
+        folder,
+        "--model",
+        model,
+        "--date",
+        "2026-03-17",
+        "--top",
+        "2",
+        "--min-risk",
+        "100",
+        "-q",
+    )
+    assert status == 0
+    assert out == "None of the top 2 users of that day has a risk of at least 100.\n"
 
 
 @pytest.mark.parametrize("value", ["-1", "100.5", "nan", "high"])

@@ -467,7 +467,8 @@ def _no_profiles_message(arguments, events):
     if report is None:
         return f"{logs}: no request by a named user; check the files"
     cut_files = report.notes.get("gzip_truncated", 0)
-    if report.lines_read == 0 and cut_files:
+    complete_lines = report.lines_read - report.skipped.get("gzip_cut_line", 0)
+    if complete_lines == 0 and cut_files:
         others = len(report.files) - cut_files
         rest = f", and the other {others} are empty" if others else ""
         return (
@@ -475,6 +476,8 @@ def _no_profiles_message(arguments, events):
             f"line: {cut_files}{rest}. Wait until the files are complete, or pass "
             f"the days' access logs"
         )
+    if report.lines_read == 0 and len(report.files) == 1:
+        return f"{logs}: the log file is empty; pass the days' access logs"
     if report.lines_read == 0:
         return f"{logs}: the log files are empty; pass the days' access logs"
     return (
@@ -681,6 +684,12 @@ def _run_score(arguments):
             )
 
     model = load_model(arguments.model)
+    if arguments.min_risk is not None and "score_quantiles" not in model.metadata:
+        raise _UsageError(
+            f"--min-risk: {arguments.model} stores no training score quantiles, so "
+            f"it gives no risk; retrain it with this version of uba, or leave out "
+            f"--min-risk"
+        )
     trained_window = model.metadata.get("window_days")
     if arguments.window_days is None:
         arguments.window_days = trained_window
@@ -704,23 +713,17 @@ def _run_score(arguments):
     profiles = _read_profiles(arguments)
     ranking = rank_users(profiles, model, date=arguments.date, top=arguments.top)
     if arguments.min_risk is not None:
-        ranking = _at_least_risk(ranking, arguments.min_risk, arguments.model)
+        ranking = _at_least_risk(ranking, arguments.min_risk)
 
     if arguments.output is None:
-        _print_table(ranking, arguments.min_risk)
+        _print_table(ranking, arguments.min_risk, arguments.top)
     else:
         _write_ranking(ranking, arguments.output)
         logger.info("Wrote %d ranked users to %s", len(ranking), arguments.output)
 
 
-def _at_least_risk(ranking, min_risk, model_path):
+def _at_least_risk(ranking, min_risk):
     """Return the rows of ``ranking`` whose risk is at least ``min_risk``."""
-    if ranking["risk"].isna().any():
-        raise _UsageError(
-            f"--min-risk: {model_path} stores no training score quantiles, so it "
-            f"gives no risk; retrain it with this version of uba, or leave out "
-            f"--min-risk"
-        )
     listed = ranking[ranking["risk"] >= min_risk].reset_index(drop=True)
     logger.info(
         "%d of %d ranked users have a risk of at least %g",
@@ -731,9 +734,10 @@ def _at_least_risk(ranking, min_risk, model_path):
     return listed
 
 
-def _print_table(ranking, min_risk=None):
+def _print_table(ranking, min_risk=None, top=None):
     if len(ranking) == 0 and min_risk is not None:
-        sys.stdout.write(f"No user of that day has a risk of at least {min_risk:g}.\n")
+        nobody = "No user" if top is None else f"None of the top {top} users"
+        sys.stdout.write(f"{nobody} of that day has a risk of at least {min_risk:g}.\n")
         return
     if len(ranking) == 0:
         sys.stdout.write("No active users on that day.\n")

@@ -440,8 +440,8 @@ def load_model(path, *, feature_names=None):
         payload = joblib.load(path)
     except Exception as error:  # joblib raises many types for a file of another kind
         raise ModelMismatchError(
-            f"{path} is not a readable uba model file: its content is not a joblib "
-            f"pickle. Train a model with 'uba train'."
+            f"{path} is not a readable uba model file: it is damaged or not a "
+            f"joblib pickle ({type(error).__name__}). Train a model with 'uba train'."
         ) from error
 
     _check_payload(path, payload, feature_names)
