@@ -81,8 +81,8 @@ def test_sentence_names_credential_searches():
 
     assert "ran 9 searches (usually 2)" in sentence
     assert (
-        "7 searches named 5 kinds of credential such as passwords, keys or tokens "
-        "(usually 0)" in sentence
+        "7 searches for credentials such as passwords, keys or tokens, naming 5 "
+        "kinds (usually 0)" in sentence
     )
 
 
@@ -92,10 +92,21 @@ def test_credential_searches_without_kinds():
     sentence = describe_day(today, None)
 
     assert (
-        "1 search named credentials such as passwords, keys or tokens (usually 0)"
+        "1 search for credentials such as passwords, keys or tokens (usually 0)"
         in sentence
     )
-    assert "0 kinds" not in sentence
+    assert "kind" not in sentence
+
+
+def test_credential_searches_at_habit_not_named():
+    today = pd.Series(
+        {"page_views": 6.0, "credential_searches": 1.0, "credential_kinds": 1.0}
+    )
+    usual = pd.Series({"page_views": 5.0, "credential_searches": 1.0})
+
+    sentence = describe_day(today, usual)
+
+    assert "credentials" not in sentence
 
 
 def test_usual_halves_keep_one_decimal():

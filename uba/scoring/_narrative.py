@@ -95,19 +95,18 @@ def _extras(today, usual):
             )
 
     credential_searches = round(_value(today, "credential_searches"))
-    if credential_searches > 0:
-        kinds = round(_value(today, "credential_kinds"))
-        habit = 0.0
-        if usual is not None:
-            habit = _value(usual, "credential_searches")
+    habit = 0.0
+    if usual is not None:
+        habit = _value(usual, "credential_searches")
+    if credential_searches > habit:
         # Profiles built without ``credential_kinds`` give no count of kinds.
-        credential_text = "credentials"
+        kinds = round(_value(today, "credential_kinds"))
+        naming = ""
         if kinds > 0:
-            credential_text = f"{_count(kinds, 'kind', 'kinds')} of credential"
+            naming = f", naming {_count(kinds, 'kind')}"
         yield (
-            f"{_count(credential_searches, 'search', 'searches')} named "
-            f"{credential_text} "
-            f"such as passwords, keys or tokens (usually {format_count(habit)})"
+            f"{_count(credential_searches, 'search', 'searches')} for credentials "
+            f"such as passwords, keys or tokens{naming} (usually {format_count(habit)})"
         )
 
     if _value(today, "non_browser_share") >= 0.5:
