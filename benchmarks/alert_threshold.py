@@ -7,12 +7,15 @@ without losing the attacks. It scores the same simulated organisations as
 ``detection.py`` with ``uba``'s default model, and lists a user-day only when it is
 in its day's top 5 and its risk reaches the threshold.
 
-It prints two Markdown tables:
+It prints two Markdown tables and a sentence:
 
 - the score and risk of the user-days in the daily top 5, by class (attack, benign
   look-alike, ordinary user);
+- how many attacked user-days in a daily top 5 score below the highest look-alike
+  there;
 - for each threshold, the attacked user-days that stay listed, the slow crawl's
-  days and attacks that stay listed, and the look-alike and ordinary user-days listed.
+  days and attacks that stay listed, the administrator's days, the look-alike and
+  ordinary user-days listed, and the mean number of users listed per day.
 
 Run it by hand from the repository root, for example::
 
@@ -47,10 +50,23 @@ def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_organisation_arguments(parser)
     parser.add_argument(
-        "--jobs", type=int, default=1, help="seeds simulated and scored at once"
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        help="seeds simulated and scored at once",
     )
     parser.add_argument("--markdown", type=Path, help="also write the tables to FILE")
     return parser.parse_args(argv)
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def score_seed(seed, arguments):

@@ -243,8 +243,9 @@ def per_kind_means(lookalikes, column):
 def format_tables(overall, by_scenario, lookalikes, arguments):
     lines = []
     seeds = ", ".join(str(seed) for seed in arguments.seeds)
+    over = f"seeds {seeds}" if len(arguments.seeds) > 1 else f"seed {seeds}"
     lines.append(
-        f"Mean over seeds {seeds}; {arguments.users} users, {arguments.days} days, "
+        f"Mean over {over}; {arguments.users} users, {arguments.days} days, "
         f"the last {arguments.test_days} scored."
     )
     lines.append("")
