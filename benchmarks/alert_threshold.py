@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 import uba
+from uba.cli import _positive_int
 from uba.evaluation import model_scores
 from uba.scoring._risk import risk_scores
 
@@ -57,16 +58,6 @@ def parse_arguments(argv):
     )
     parser.add_argument("--markdown", type=Path, help="also write the tables to FILE")
     return parser.parse_args(argv)
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def score_seed(seed, arguments):

@@ -582,55 +582,30 @@ def test_min_risk_keeps_users_at_or_above(capsys, organisation, tmp_path):
     assert at_least["rank"].tolist() == expected["rank"].tolist()
 
 
-def test_min_risk_table_heading_and_empty_day(capsys, organisation):
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            ["--top", "3", "--min-risk", "50"],
+            "Users active on 2026-03-20 with a risk of at least 50, most anomalous",
+        ),
+        (
+            ["--date", "2026-03-17", "--min-risk", "100"],
+            "No user of that day has a risk of at least 100.\n",
+        ),
+        (
+            ["--date", "2026-03-17", "--top", "2", "--min-risk", "100"],
+            "None of the top 2 users of that day has a risk of at least 100.\n",
+        ),
+    ],
+)
+def test_min_risk_table_first_line(capsys, organisation, options, expected):
     folder, model, _ = organisation
 
-    status, out, _ = run_cli(
-        capsys,
-        "score",
-        folder,
-        "--model",
-        model,
-        "--top",
-        "3",
-        "--min-risk",
-        "50",
-        "-q",
-    )
-    assert status == 0
-    assert out.startswith("Users active on 2026-03-20 with a risk of at least 50, most")
+    status, out, _ = run_cli(capsys, "score", folder, "--model", model, *options, "-q")
 
-    status, out, _ = run_cli(
-        capsys,
-        "score",
-        folder,
-        "--model",
-        model,
-        "--date",
-        "2026-03-17",
-        "--min-risk",
-        "100",
-        "-q",
-    )
     assert status == 0
-    assert out == "No user of that day has a risk of at least 100.\n"
-
-    status, out, _ = run_cli(
-        capsys,
-        "score",
-        folder,
-        "--model",
-        model,
-        "--date",
-        "2026-03-17",
-        "--top",
-        "2",
-        "--min-risk",
-        "100",
-        "-q",
-    )
-    assert status == 0
-    assert out == "None of the top 2 users of that day has a risk of at least 100.\n"
+    assert out.startswith(expected)
 
 
 @pytest.mark.parametrize("value", ["-1", "100.5", "nan", "high"])
