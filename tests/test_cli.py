@@ -519,6 +519,32 @@ def test_ratio_line_shows_shared_change():
     assert alone.endswith("5.6x beyond this user's own training days")
 
 
+def test_simulate_keeps_files_of_non_empty_folder(capsys, tmp_path):
+    log = tmp_path / "conf_access_log.2026-03-02.log.gz"
+    log.write_bytes(b"real log")
+
+    status, _, err = run_cli(capsys, "simulate", tmp_path, "--days", "3")
+
+    assert status == 2
+    assert "is not empty (1 entry, first: conf_access_log.2026-03-02.log.gz)" in err
+    assert "--overwrite" in err
+    assert log.read_bytes() == b"real log"
+    assert [path.name for path in tmp_path.iterdir()] == [log.name]
+
+
+def test_simulate_overwrite_replaces_files(capsys, tmp_path):
+    log = tmp_path / "conf_access_log.2026-03-02.log.gz"
+    log.write_bytes(b"old simulation")
+
+    status, _, err = run_cli(
+        capsys, "simulate", tmp_path, "--users", "12", "--days", "3", "--overwrite"
+    )
+
+    assert status == 0, err
+    assert log.read_bytes() != b"old simulation"
+    assert (tmp_path / "labels.csv").is_file()
+
+
 def test_simulate_into_file_names_out_dir(capsys, tmp_path):
     target = tmp_path / "a-file"
     target.write_text("")

@@ -248,6 +248,12 @@ def _build_parser():
         default="America/New_York",
         help="IANA time zone of the server (default: America/New_York)",
     )
+    simulate.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a folder that is not empty, replacing the files of the "
+        "same names (default: only a new or empty folder)",
+    )
     simulate.set_defaults(handler=_run_simulate)
 
     for command in (train, score, simulate):
@@ -734,6 +740,20 @@ def _at_least_risk(ranking, min_risk):
     return listed
 
 
+def _check_empty_folder(out_dir):
+    """Raise a usage error if ``out_dir`` is a folder that holds anything."""
+    if not out_dir.is_dir():
+        return
+    entries = sorted(entry.name for entry in out_dir.iterdir())
+    if entries:
+        count = "1 entry" if len(entries) == 1 else f"{len(entries)} entries"
+        raise _UsageError(
+            f"OUT_DIR {out_dir} is not empty ({count}, first: "
+            f"{entries[0]}); name a new or empty folder, or pass --overwrite to "
+            f"replace the files of the same names"
+        )
+
+
 def _print_table(ranking, min_risk=None, top=None):
     if len(ranking) == 0 and min_risk is not None:
         nobody = "No user" if top is None else f"None of the top {top} users"
@@ -816,6 +836,8 @@ def _write_ranking(ranking, path):
 def _run_simulate(arguments):
     from uba.simulate import simulate_organisation
 
+    if not arguments.overwrite:
+        _check_empty_folder(arguments.out_dir)
     try:
         result = simulate_organisation(
             arguments.out_dir,
