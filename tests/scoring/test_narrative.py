@@ -81,8 +81,8 @@ def test_sentence_names_credential_searches():
 
     assert "ran 9 searches (usually 2)" in sentence
     assert (
-        "7 searches for credentials such as passwords, keys or tokens, naming 5 "
-        "kinds (usually 0)" in sentence
+        "7 searches for credentials such as passwords, keys or tokens (usually 0), "
+        "naming 5 kinds" in sentence
     )
 
 

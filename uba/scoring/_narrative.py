@@ -106,7 +106,8 @@ def _extras(today, usual):
             naming = f", naming {_count(kinds, 'kind')}"
         yield (
             f"{_count(credential_searches, 'search', 'searches')} for credentials "
-            f"such as passwords, keys or tokens{naming} (usually {format_count(habit)})"
+            f"such as passwords, keys or tokens (usually {format_count(habit)})"
+            f"{naming}"
         )
 
     if _value(today, "non_browser_share") >= 0.5:
