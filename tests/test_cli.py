@@ -617,11 +617,19 @@ def test_min_risk_keeps_users_at_or_above(capsys, organisation, tmp_path):
         ),
         (
             ["--date", "2026-03-17", "--min-risk", "100"],
-            "No user of that day has a risk of at least 100.\n",
+            "No user active on 2026-03-17 has a risk of at least 100.\n",
         ),
         (
             ["--date", "2026-03-17", "--top", "2", "--min-risk", "100"],
-            "None of the top 2 users of that day has a risk of at least 100.\n",
+            "None of the top 2 users of 2026-03-17 has a risk of at least 100.\n",
+        ),
+        (
+            ["--date", "2026-03-17", "--top", "1", "--min-risk", "100"],
+            "The top user of 2026-03-17 has a risk below 100.\n",
+        ),
+        (
+            ["--date", "2026-03-17", "--top", "500", "--min-risk", "100"],
+            "No user active on 2026-03-17 has a risk of at least 100.\n",
         ),
     ],
 )

@@ -718,11 +718,13 @@ def _run_score(arguments):
     _check_input_files(arguments)
     profiles = _read_profiles(arguments)
     ranking = rank_users(profiles, model, date=arguments.date, top=arguments.top)
-    if arguments.min_risk is not None:
+    empty_text = "No active users on that day.\n"
+    if arguments.min_risk is not None and len(ranking) > 0:
+        empty_text = _nobody_at_risk(ranking, arguments.min_risk, arguments.top)
         ranking = _at_least_risk(ranking, arguments.min_risk)
 
     if arguments.output is None:
-        _print_table(ranking, arguments.min_risk, arguments.top)
+        _print_table(ranking, arguments.min_risk, empty_text)
     else:
         _write_ranking(ranking, arguments.output)
         logger.info("Wrote %d ranked users to %s", len(ranking), arguments.output)
@@ -754,13 +756,21 @@ def _check_empty_folder(out_dir):
         )
 
 
-def _print_table(ranking, min_risk=None, top=None):
-    if len(ranking) == 0 and min_risk is not None:
-        nobody = "No user" if top is None else f"None of the top {top} users"
-        sys.stdout.write(f"{nobody} of that day has a risk of at least {min_risk:g}.\n")
-        return
+def _nobody_at_risk(ranking, min_risk, top):
+    """Return the line printed when no ranked user reaches ``min_risk``."""
+    day = ranking["date"].iloc[0]
+    if top is None or len(ranking) < top:
+        return f"No user active on {day} has a risk of at least {min_risk:g}.\n"
+    if top == 1:
+        return f"The top user of {day} has a risk below {min_risk:g}.\n"
+    return (
+        f"None of the top {top} users of {day} has a risk of at least {min_risk:g}.\n"
+    )
+
+
+def _print_table(ranking, min_risk=None, empty_text="No active users on that day.\n"):
     if len(ranking) == 0:
-        sys.stdout.write("No active users on that day.\n")
+        sys.stdout.write(empty_text)
         return
 
     day = ranking["date"].iloc[0]
