@@ -743,7 +743,7 @@ def _at_least_risk(ranking, min_risk):
 
 
 def _check_empty_folder(out_dir):
-    """Raise a usage error if ``out_dir`` is a folder that holds anything."""
+    """Raise a usage error if ``out_dir`` is a folder that contains anything."""
     if not out_dir.is_dir():
         return
     entries = sorted(entry.name for entry in out_dir.iterdir())

@@ -248,9 +248,10 @@ def _check_complete(entry, chunk, strict):
     """Note a gzip file that ends early or with extra bytes, or raise in strict mode."""
     if chunk.truncated and strict:
         raise LogFormatError(
-            f"{entry.path}: the gzip file ends before its end-of-stream marker, so the "
-            "lines after the cut are missing. Wait until it is complete, or read in "
-            "the default non-strict mode to read its complete lines."
+            f"{entry.path}: the gzip file ends before its end-of-stream marker or has "
+            "a damaged member, so the lines after that point are missing. If the file "
+            "is still being written, wait until it is complete; otherwise read in the "
+            "default non-strict mode to read its complete lines."
         )
     if chunk.trailing_bytes and strict:
         raise LogFormatError(

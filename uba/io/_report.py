@@ -20,7 +20,9 @@ REASON_TEXT = {
     "utf8_replaced": "invalid UTF-8 bytes replaced by U+FFFD",
     "dst_gap_shifted": "local time in a DST gap, moved forward",
     "dst_ambiguous_first": "local time in a repeated DST hour, read as the first",
-    "gzip_truncated": "gzip file ends early, so the lines after the cut are lost",
+    "gzip_truncated": (
+        "gzip file ends early or is damaged, so the lines after the cut are lost"
+    ),
     "gzip_cut_line": "line cut off where a gzip file ends early",
     "gzip_trailing_bytes": "bytes after the last gzip member, ignored",
 }
@@ -61,11 +63,11 @@ class FileReport:
         (1-based number), ``text`` (cut to ``MAX_EXAMPLE_CHARS`` characters) and
         ``detail``.
     notes : dict of str to int
-        Events read with a fix-up: ``utf8_replaced``, ``dst_gap_shifted``,
-        ``dst_ambiguous_first``; ``gzip_truncated`` (1) for a gzip file that
-        ends before its end-of-stream marker or has a damaged later member; and
-        ``gzip_trailing_bytes``, the bytes after a gzip file's last member that
-        start no new member.
+        Events read with a fix-up (``utf8_replaced``, ``dst_gap_shifted``,
+        ``dst_ambiguous_first``) and damage to gzip files: ``gzip_truncated``
+        (1) for a gzip file that ends before its end-of-stream marker or has a
+        damaged later member; and ``gzip_trailing_bytes``, the bytes after a gzip
+        file's last member that start no new member.
     """
 
     path: str
@@ -160,7 +162,7 @@ class ReadReport:
 
     @property
     def notes(self):
-        """Events read with a fix-up in all files, by kind."""
+        """Events read with a fix-up and damage to gzip files, in all files, by kind."""
         return self._total("notes")
 
     @property

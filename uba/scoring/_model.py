@@ -322,9 +322,7 @@ def train_model(profiles, *, detector=None, start=None, end=None, feature_names=
             name: float(value)
             for name, value in zip(feature_names, np.median(X, axis=0), strict=True)
         },
-        "score_quantiles": score_quantiles(
-            anomaly_scores(detector, X, users)
-        ).tolist(),
+        "score_quantiles": score_quantiles(anomaly_scores(detector, X, users)).tolist(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         # The context window and peer groups the features were built with, so that
         # scoring can reuse them.
@@ -434,7 +432,10 @@ def load_model(path, *, feature_names=None):
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder; pass the model file (.joblib)")
     if not path.is_file():
-        raise FileNotFoundError(f"Model file not found: {path}")
+        raise FileNotFoundError(
+            f"Model file not found: {path}. Check the path, or train a model with "
+            f"'uba train'."
+        )
 
     try:
         payload = joblib.load(path)
