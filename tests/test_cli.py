@@ -666,3 +666,37 @@ def test_min_risk_needs_model_with_risk(capsys, organisation, tmp_path):
     assert status == 2
     assert "stores no training score quantiles" in err
     assert "leave out --min-risk" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--timezone", "Mars/Base"], "uba: error: --timezone 'Mars/Base' is not"),
+        (["--pattern", "%h %q %Z"], "uba: error: --pattern '%h %q %Z': '%Z' is not"),
+        (
+            ["--privileged", "group:nosuch", "--peer-groups", "{groups}"],
+            "uba: error: --privileged names groups that --peer-groups lacks",
+        ),
+    ],
+)
+def test_read_errors_name_options(capsys, organisation, tmp_path, options, message):
+    folder, model, _ = organisation
+    groups = tmp_path / "groups.csv"
+    groups.write_text("user,group\nsomeone,eng\n")
+    options = [option.format(groups=groups) for option in options]
+
+    status, _, err = run_cli(capsys, "score", folder, "--model", model, *options, "-q")
+
+    assert status == 2
+    assert message in err
+    assert "timezone=" not in err
+    assert "peer_groups" not in err
+
+
+def test_window_days_zero_names_minimum(capsys):
+    status, _, err = run_cli(
+        capsys, "score", "x.log", "--model", "m.joblib", "--window-days", "0"
+    )
+
+    assert status == 2
+    assert "must be at least 5" in err

@@ -56,7 +56,7 @@ def main(argv=None):
     except _INPUT_ERRORS as error:
         if arguments.debug:
             raise
-        parser.exit(2, f"uba: error: {_one_line(error)}\n")
+        parser.exit(2, f"uba: error: {_library_names_as_options(_one_line(error))}\n")
     except KeyboardInterrupt:
         parser.exit(130, "uba: interrupted\n")
     except Exception as error:
@@ -92,6 +92,23 @@ def _in_option_names(message):
     if first in _SIMULATE_OPTIONS:
         return f"{_SIMULATE_OPTIONS[first]} {rest}"
     return message
+
+
+# Parameters of read_events and build_features that an input error may name first,
+# and the command-line options a user typed for them.
+_READ_OPTIONS = {
+    "timezone=": "--timezone ",
+    "pattern=": "--pattern ",
+    "privileged_groups ": "--privileged ",
+}
+
+
+def _library_names_as_options(message):
+    """Return an input error with the library parameter it names first as an option."""
+    for parameter, option in _READ_OPTIONS.items():
+        if message.startswith(parameter):
+            message = option + message[len(parameter) :]
+    return message.replace("that peer_groups does not have", "that --peer-groups lacks")
 
 
 def _one_line(error):
@@ -346,7 +363,10 @@ def _iso_date(text):
 
 
 def _window_days(text):
-    value = _positive_int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
     if value < _MIN_HISTORY_DAYS:
         raise argparse.ArgumentTypeError(
             f"must be at least {_MIN_HISTORY_DAYS}, the days of history a user needs "
