@@ -2,7 +2,8 @@
 
 nbmake collects ``.ipynb`` files only with its ``--nbmake`` option, so this file turns
 the option on. Without nbmake (pytest run without the ``test`` extra), each notebook
-is reported as one skipped test that says what to install, and the other tests run.
+is reported as one skipped test that names the extra to install, and the other
+tests run.
 """
 
 import pytest

@@ -519,7 +519,7 @@ def test_ratio_line_shows_shared_change():
     assert alone.endswith("5.6x beyond this user's own training days")
 
 
-def test_simulate_keeps_files_of_non_empty_folder(capsys, tmp_path):
+def test_simulate_rejects_non_empty_folder(capsys, tmp_path):
     log = tmp_path / "conf_access_log.2026-03-02.log.gz"
     log.write_bytes(b"real log")
 
@@ -579,7 +579,7 @@ def test_simulate_bad_zone_names_option(capsys, tmp_path):
     assert "'Mars/Base'" in err
 
 
-def test_min_risk_keeps_users_at_or_above(capsys, organisation, tmp_path):
+def test_min_risk_keeps_risky_users(capsys, organisation, tmp_path):
     folder, model, _ = organisation
     everyone = tmp_path / "everyone.csv"
     listed = tmp_path / "listed.csv"
@@ -652,7 +652,7 @@ def test_min_risk_out_of_range_exits_2(capsys, value):
     assert "--min-risk" in err
 
 
-def test_min_risk_needs_model_with_risk(capsys, organisation, tmp_path):
+def test_min_risk_needs_score_quantiles(capsys, organisation, tmp_path):
     folder, model_path, _ = organisation
     model = load_model(model_path)
     del model.metadata["score_quantiles"]

@@ -363,10 +363,7 @@ def _iso_date(text):
 
 
 def _window_days(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    value = _whole_number(text)
     if value < _MIN_HISTORY_DAYS:
         raise argparse.ArgumentTypeError(
             f"must be at least {_MIN_HISTORY_DAYS}, the days of history a user needs "
@@ -392,10 +389,7 @@ def _organisation_size(text):
 
 
 def _simulated_days(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    value = _whole_number(text)
     if value < 2:
         raise argparse.ArgumentTypeError(
             f"must be at least 2, because the two labelled attacks take the last two "
@@ -408,11 +402,16 @@ def _simulated_days(text):
     return value
 
 
-def _positive_int(text):
+def _whole_number(text):
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    return value
+
+
+def _positive_int(text):
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value

@@ -245,7 +245,10 @@ def _explain(layout, reason, text):
 
 
 def _check_complete(entry, chunk, strict):
-    """Note a gzip file that ends early or with extra bytes, or raise in strict mode."""
+    """Note a gzip file that ends early or with extra bytes, or raise in strict mode.
+
+    The incomplete line at a cut is counted as read and skipped (``gzip_cut_line``).
+    """
     if chunk.truncated and strict:
         raise LogFormatError(
             f"{entry.path}: the gzip file ends before its end-of-stream marker or has "
